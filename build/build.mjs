@@ -1,0 +1,55 @@
+// Builds everything the app and the CLI run: the main-process bundles (Electron main,
+// preload, CLI, job worker) with esbuild, and the renderer with Vite when it exists.
+// Packages stay external: they are installed in node_modules and shipped by electron-builder.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'dist');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  packages: 'external',
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const esmEntries = { 'main/cli': 'main/cli/index.ts' };
+if (existsSync(path.join(root, 'main/electron/main.ts'))) esmEntries['main/electron/main'] = 'main/electron/main.ts';
+
+await build({ ...common, format: 'esm', entryPoints: esmEntries, outdir: out });
+
+// The job worker is self-contained (all pure-JS packages inlined): in a packaged app it runs
+// from app.asar.unpacked, where Node's resolver cannot see the packages inside the asar.
+// Native TensorFlow bindings stay external; they are loaded only if installed.
+const { packages: _drop, ...workerCommon } = common;
+await build({
+  ...workerCommon,
+  format: 'esm',
+  entryPoints: { 'main/worker': 'main/engine/jobs/worker-entry.ts' },
+  outdir: out,
+  external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'electron'],
+  // Some bundled CommonJS packages call require() for Node built-ins.
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+
+// A sandboxed preload must be CommonJS.
+if (existsSync(path.join(root, 'main/electron/preload.ts'))) {
+  await build({
+    ...common,
+    format: 'cjs',
+    entryPoints: { 'main/electron/preload': 'main/electron/preload.ts' },
+    outdir: out,
+    outExtension: { '.js': '.cjs' },
+  });
+}
+
+if (existsSync(path.join(root, 'renderer/vite.config.ts'))) {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+}

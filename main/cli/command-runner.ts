@@ -1,0 +1,96 @@
+// What every CLI command shares: --json output (one JSON object on stdout at the end),
+// a progress bar on a terminal, cancel on Ctrl-C, and the exit codes
+//   0 success, 1 user error (one-line reason), 2 internal error.
+import { InvalidArgumentError } from 'commander';
+import { ProgressBar, type ProgressState } from './progress-bar';
+import { isUserError, JobCancelledError } from '../engine/jobs/errors';
+
+export interface CommandIO {
+  progress(state: ProgressState): void;
+  /** A line for people; suppressed under --json. Goes to stderr so stdout stays machine-readable. */
+  info(line: string): void;
+  signal: AbortSignal;
+}
+
+export interface CommandOutcome {
+  /** What --json prints. */
+  json: Record<string, unknown>;
+  /** What a person sees on stdout without --json. */
+  text: string;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_USER = 1;
+export const EXIT_INTERNAL = 2;
+
+export async function runCommand(
+  options: { json?: boolean },
+  body: (io: CommandIO) => Promise<CommandOutcome>,
+): Promise<number> {
+  const bar = new ProgressBar();
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    bar.done();
+    process.stderr.write('cancelling… (press Ctrl-C again to quit at once)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const io: CommandIO = {
+    progress: (s) => bar.update(s),
+    info: (line) => {
+      if (options.json) return;
+      bar.done();
+      process.stderr.write(line + '\n');
+    },
+    signal: abort.signal,
+  };
+  try {
+    const outcome = await body(io);
+    bar.done();
+    if (options.json) process.stdout.write(JSON.stringify({ ok: true, ...outcome.json }) + '\n');
+    else if (outcome.text) process.stdout.write(outcome.text.endsWith('\n') ? outcome.text : outcome.text + '\n');
+    return EXIT_OK;
+  } catch (err) {
+    bar.done();
+    const cancelled = err instanceof JobCancelledError;
+    const user = cancelled || isUserError(err);
+    const message = err instanceof Error ? err.message : String(err);
+    if (options.json) {
+      process.stdout.write(
+        JSON.stringify({ ok: false, error: { kind: cancelled ? 'cancelled' : user ? 'user' : 'internal', message } }) + '\n',
+      );
+    }
+    if (user) {
+      process.stderr.write(`mnemoscope: ${message.split('\n')[0]}\n`);
+      return EXIT_USER;
+    }
+    process.stderr.write(`mnemoscope: internal error: ${message}\n`);
+    if (err instanceof Error && err.stack && process.env.MNEMOSCOPE_DEBUG) process.stderr.write(err.stack + '\n');
+    else process.stderr.write('(set MNEMOSCOPE_DEBUG=1 for the stack trace; please report this)\n');
+    return EXIT_INTERNAL;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** Parses an integer option, with a user error naming the option when it is not one. */
+export function intOption(name: string, min = 1): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) {
+      throw new InvalidArgumentError(`--${name} must be an integer ≥ ${min}, got '${value}'`);
+    }
+    return n;
+  };
+}
+
+export function floatOption(name: string, min = 0): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`--${name} must be a number ≥ ${min}, got '${value}'`);
+    return n;
+  };
+}

@@ -1,0 +1,40 @@
+// The mnemoscope command line: the same engine as the desktop app, for scripts and servers.
+import { Command, CommanderError } from 'commander';
+import { APP } from '../engine/app-version';
+import { EXIT_USER } from './command-runner';
+import { registerInfo } from './commands/info';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('mnemoscope')
+    .description('What a recurrent language model remembers, and for how long (state-gradient analysis).')
+    .version(APP.version)
+    .showHelpAfterError('(run with --help for usage)');
+  registerInfo(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; usage errors are user errors (exit 1).
+      if (err.exitCode === 0) {
+        process.exitCode = 0;
+        return;
+      }
+      if (argv.includes('--json')) {
+        process.stdout.write(JSON.stringify({ ok: false, error: { kind: 'user', message: err.message } }) + '\n');
+      }
+      process.exitCode = EXIT_USER;
+      return;
+    }
+    throw err;
+  }
+}
+
+await main(process.argv);

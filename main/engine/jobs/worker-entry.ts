@@ -1,0 +1,32 @@
+// Entry point of a job worker thread: waits for one start message, runs that task,
+// reports progress, and ends with exactly one of done / cancelled / failed.
+import { parentPort } from 'node:worker_threads';
+import type { StartMessage, WorkerMessage } from './protocol';
+import { serializeError } from './protocol';
+import { taskRegistry } from './task-registry';
+import { JobCancelledError } from './errors';
+
+if (!parentPort) throw new Error('worker-entry must run in a worker thread');
+const port = parentPort;
+const post = (m: WorkerMessage) => port.postMessage(m);
+
+port.once('message', async (msg: StartMessage) => {
+  const { seq, task, params } = msg;
+  const flag = new Int32Array(msg.cancelFlag);
+  try {
+    const load = taskRegistry[task];
+    if (!load) throw new Error(`unknown task '${task}'`);
+    const fn = await load();
+    const result = await fn(params, {
+      progress: (progress) => post({ kind: 'progress', seq, progress }),
+      log: (line) => post({ kind: 'log', seq, line }),
+      isCancelled: () => Atomics.load(flag, 0) === 1,
+    });
+    post({ kind: 'done', seq, result });
+  } catch (err) {
+    if (err instanceof JobCancelledError) post({ kind: 'cancelled', seq, result: err.partial });
+    else post({ kind: 'failed', seq, error: serializeError(err) });
+  } finally {
+    port.close();
+  }
+});
