@@ -49,7 +49,8 @@ if (existsSync(path.join(root, 'main/electron/preload.ts'))) {
   });
 }
 
-if (existsSync(path.join(root, 'renderer/vite.config.ts'))) {
+// --main-only: the Node bundles alone (what the CLI needs), without the renderer.
+if (!process.argv.includes('--main-only') && existsSync(path.join(root, 'renderer/vite.config.ts'))) {
   const { build: viteBuild } = await import('vite');
   await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
 }

@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { APP } from '../engine/app-version';
 import { EXIT_USER } from './command-runner';
 import { registerInfo } from './commands/info';
+import { registerProject } from './commands/project';
+import { registerCorpus } from './commands/corpus';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .description('What a recurrent language model remembers, and for how long (state-gradient analysis).')
     .version(APP.version)
     .showHelpAfterError('(run with --help for usage)');
+  registerProject(program);
+  registerCorpus(program);
   registerInfo(program);
   return program;
 }

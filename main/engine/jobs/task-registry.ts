@@ -5,7 +5,10 @@ import type { TaskFn } from './task-context';
 type Loader = () => Promise<TaskFn>;
 
 export const taskRegistry: Record<string, Loader> = {
+  'import-corpus': async () => (await import('../corpus/import-task')).importCorpusTask as TaskFn,
   train: async () => (await import('../model/train-task')).trainTask as TaskFn,
+  evaluate: async () => (await import('../model/evaluate-task')).evaluateTask as TaskFn,
+  'import-model': async () => (await import('../model/import-model-task')).importModelTask as TaskFn,
 };
 
 export type TaskName = keyof typeof taskRegistry;

@@ -1,0 +1,175 @@
+// `mnemoscope corpus add|show|classes`: bring a corpus into a project and look at it.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { runCommand, intOption, type CommandIO } from '../command-runner';
+import { openProject } from '../../engine/project';
+import { runInWorker } from '../../engine/jobs/run-in-worker';
+import { UserError } from '../../engine/jobs/errors';
+import type { CorpusImportSource, ImportProgress, ImportCorpusParams } from '../../engine/corpus';
+import { readCorpusManifest, listClassSets, classSetFromWordList, writeClassSet } from '../../engine/corpus';
+import type { CorpusManifest, UserFormat } from '../../../shared/schemas/corpus';
+import { formatCorpusStats } from '../format-stats';
+
+interface AddOpts {
+  project: string;
+  id: string;
+  name?: string;
+  builtin?: string;
+  file?: string;
+  train?: string;
+  valid?: string;
+  test?: string;
+  ratio?: string;
+  format?: UserFormat;
+  maxFiles?: number;
+  lowercase: boolean;
+  numbers: boolean;
+  eos: boolean;
+  json?: boolean;
+}
+
+function sourceFrom(opts: AddOpts): CorpusImportSource {
+  const given = [opts.builtin && '--builtin', opts.file && '--file', opts.train && '--train'].filter(Boolean);
+  if (given.length !== 1) {
+    throw new UserError('give exactly one source: --builtin brown, --file PATH, or --train/--valid/--test PATHs');
+  }
+  if (opts.builtin) {
+    if (opts.builtin !== 'brown') throw new UserError(`unknown built-in corpus '${opts.builtin}' (available: brown)`);
+    return { kind: 'builtin-brown', maxFiles: opts.maxFiles };
+  }
+  if (opts.maxFiles !== undefined) throw new UserError('--max-files applies to --builtin brown only');
+  if (opts.file) {
+    return { kind: 'file', path: path.resolve(opts.file), ratio: opts.ratio ? parseRatio(opts.ratio) : undefined };
+  }
+  if (!opts.valid || !opts.test) throw new UserError('--train needs --valid and --test as well');
+  return {
+    kind: 'files',
+    train: path.resolve(opts.train as string),
+    valid: path.resolve(opts.valid),
+    test: path.resolve(opts.test),
+  };
+}
+
+function parseRatio(text: string): [number, number, number] {
+  const parts = text.split(/[:/,]/).map(Number);
+  if (parts.length !== 3 || parts.some((x) => !Number.isFinite(x) || x < 0) || parts[0] <= 0) {
+    throw new UserError(`--ratio must be three non-negative numbers like 80:10:10, got '${text}'`);
+  }
+  return parts as [number, number, number];
+}
+
+function importProgress(io: CommandIO): (p: ImportProgress) => void {
+  const start = Date.now();
+  return (p) => {
+    const fraction = p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : null;
+    const elapsed = (Date.now() - start) / 1000;
+    const secondsLeft = fraction && fraction > 0.02 ? (elapsed * (1 - fraction)) / fraction : null;
+    io.progress({ fraction, label: `${p.phase} ${p.split ?? ''} ${path.basename(p.file ?? '')}, ${p.linesRead} lines`, secondsLeft });
+  };
+}
+
+export function registerCorpus(program: Command): void {
+  const corpus = program.command('corpus').description('import and inspect corpora');
+
+  corpus
+    .command('add')
+    .description('import a corpus into the project (built-in Brown, or your own files)')
+    .requiredOption('--project <dir>', 'the project folder')
+    .requiredOption('--id <id>', 'an id for the corpus in this project')
+    .option('--name <name>', 'a display name (default: the id)')
+    .option('--builtin <name>', "a built-in corpus: 'brown' (POS-tagged Brown corpus, 500 files)")
+    .option('--max-files <n>', 'Brown only: use N files, balanced across genres and splits', intOption('max-files', 3))
+    .option('--file <path>', 'one file, cut into train/valid/test by --ratio')
+    .option('--ratio <r>', 'train:valid:test ratio for --file (default 80:10:10, by sentence, contiguous)')
+    .option('--train <path>', 'the training split as its own file (with --valid and --test)')
+    .option('--valid <path>', 'the validation split file')
+    .option('--test <path>', 'the test split file')
+    .addOption(new Option('--format <format>', 'file format (default: detected)').choices(['plain', 'tagged', 'conllu']))
+    .option('--no-lowercase', 'keep the case of words')
+    .option('--no-numbers', "keep numbers as they are (default: every number becomes 'N')")
+    .option('--no-eos', 'do not mark sentence ends with <eos>')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: AddOpts) => {
+      process.exitCode = await runCommand(opts, async (io) => {
+        const source = sourceFrom(opts);
+        const store = await openProject(path.resolve(opts.project));
+        if (await store.has('corpus', opts.id)) {
+          throw new UserError(`project already has a corpus '${opts.id}': choose another --id or delete it first`);
+        }
+        const { meta } = await store.stageItem(
+          'corpus',
+          opts.id,
+          (outDir) => {
+            const params: ImportCorpusParams = {
+              source,
+              options: {
+                id: opts.id,
+                name: opts.name,
+                format: opts.format,
+                preprocessing: { lowercase: opts.lowercase, numbers: opts.numbers, eos: opts.eos },
+              },
+              outDir,
+            };
+            return runInWorker<CorpusManifest, ImportProgress>('import-corpus', params, {
+              onProgress: importProgress(io),
+              signal: io.signal,
+            });
+          },
+          { name: opts.name, signal: io.signal },
+        );
+        return { json: { corpus: meta }, text: `imported corpus '${opts.id}'\n${formatCorpusStats(meta)}` };
+      });
+    });
+
+  corpus
+    .command('show')
+    .description('statistics of a corpus: tokens, types, OOV rate per split, tag distribution, class sets')
+    .requiredOption('--project <dir>', 'the project folder')
+    .requiredOption('--id <id>', 'the corpus id')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { project: string; id: string; json?: boolean }) => {
+      process.exitCode = await runCommand(opts, async () => {
+        const store = await openProject(path.resolve(opts.project));
+        await store.requireItem('corpus', opts.id);
+        const dir = store.itemDir('corpus', opts.id);
+        const manifest = await readCorpusManifest(dir);
+        const classSets = await listClassSets(dir);
+        const text = [
+          formatCorpusStats(manifest),
+          `class sets: ${classSets.map((c) => `${c.id} (${Object.keys(c.sizes).length} classes)`).join(', ') || '(none)'}`,
+        ].join('\n');
+        return { json: { corpus: manifest, classSets }, text };
+      });
+    });
+
+  corpus
+    .command('classes')
+    .description('add a user-defined class set from a word list (one word per line, or word<TAB>class)')
+    .requiredOption('--project <dir>', 'the project folder')
+    .requiredOption('--corpus <id>', 'the corpus the classes belong to')
+    .requiredOption('--id <id>', 'an id for the class set')
+    .requiredOption('--words <path>', 'the word list file')
+    .option('--class <name>', 'class name for lines without a class column', 'words')
+    .option('--name <name>', 'a display name')
+    .option('--json', 'print one JSON object')
+    .action(
+      async (opts: { project: string; corpus: string; id: string; words: string; class: string; name?: string; json?: boolean }) => {
+        process.exitCode = await runCommand(opts, async () => {
+          const store = await openProject(path.resolve(opts.project));
+          await store.requireItem('corpus', opts.corpus);
+          const dir = store.itemDir('corpus', opts.corpus);
+          const manifest = await readCorpusManifest(dir);
+          const set = await classSetFromWordList(path.resolve(opts.words), {
+            id: opts.id,
+            name: opts.name,
+            defaultClass: opts.class,
+            preprocessing: manifest.preprocessing,
+          });
+          await store.withWriteLock(() => writeClassSet(dir, set));
+          const sizes = Object.entries(set.classes).map(([k, v]) => `${k}: ${v.length} words`);
+          return { json: { classSet: set }, text: `added class set '${set.id}' to corpus '${opts.corpus}'\n${sizes.join('\n')}` };
+        });
+      },
+    );
+}
