@@ -34,8 +34,18 @@ await build({
   entryPoints: { 'main/worker': 'main/engine/jobs/worker-entry.ts' },
   outdir: out,
   external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'electron'],
-  // Some bundled CommonJS packages call require() for Node built-ins.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  // Bundled CommonJS packages (the wasm backend's Emscripten loader among them) expect
+  // require, __filename and __dirname, which an ES module does not have.
+  banner: {
+    js: [
+      "import { createRequire as __cr } from 'node:module';",
+      "import { fileURLToPath as __fu } from 'node:url';",
+      "import { dirname as __dn } from 'node:path';",
+      'const require = __cr(import.meta.url);',
+      'const __filename = __fu(import.meta.url);',
+      'const __dirname = __dn(__filename);',
+    ].join(' '),
+  },
 });
 
 // A sandboxed preload must be CommonJS.

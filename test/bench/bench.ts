@@ -1,3 +1,4 @@
+export {};
 // `npm run bench -- <name>...`: speed figures, printed, never asserted (these machines are noisy).
 //   train      training tokens/s for the default model on each available backend
 //   gradients  state-gradient sweep GFLOP/s and positions/s vs the backend's own matMul rate

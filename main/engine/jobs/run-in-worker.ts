@@ -20,7 +20,8 @@ let nextSeq = 1;
 export function workerScript(): { file: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) {
-    return { file: path.join(path.dirname(here), 'worker-entry.ts'), execArgv: ['--import', 'tsx'] };
+    // tsx-worker.mjs registers tsx, then loads worker-entry.ts (see there why not execArgv).
+    return { file: path.join(path.dirname(here), 'tsx-worker.mjs'), execArgv: [] };
   }
   // Bundled: this code lives in dist/main/<entry>.js, the worker beside it.
   // In a packaged app the worker is unpacked beside the asar archive (see electron-builder.yml).

@@ -9,6 +9,7 @@ export const taskRegistry: Record<string, Loader> = {
   train: async () => (await import('../model/train-task')).trainTask as TaskFn,
   evaluate: async () => (await import('../model/evaluate-task')).evaluateTask as TaskFn,
   'import-model': async () => (await import('../model/import-model-task')).importModelTask as TaskFn,
+  gradients: async () => (await import('../gradients/gradients-task')).gradientsTask as TaskFn,
 };
 
 export type TaskName = keyof typeof taskRegistry;

@@ -1,0 +1,263 @@
+// `mnemoscope train`, `mnemoscope model import` and `mnemoscope eval`: language models in a project.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { runCommand, intOption, floatOption, type CommandIO } from '../command-runner';
+import { formatDuration } from '../progress-bar';
+import { openProject, type ProjectStore } from '../../engine/project';
+import { runInWorker } from '../../engine/jobs/run-in-worker';
+import { JobCancelledError, UserError } from '../../engine/jobs/errors';
+import { BACKEND_NAMES, type BackendPreference } from '../../engine/model/backend';
+import { readModelMeta, type EvaluateProgress } from '../../engine/model';
+import type {
+  EvaluateResult,
+  EvaluateTaskParams,
+  ImportModelParams,
+  ImportModelResult,
+  TrainConfigInput,
+  TrainProgress,
+  TrainResult,
+  TrainTaskParams,
+} from '../../../shared/schemas/model';
+
+interface TrainOpts {
+  project: string;
+  corpus: string;
+  id: string;
+  name?: string;
+  layers?: number;
+  emb?: number;
+  hidden?: number;
+  vocab?: number;
+  epochs?: number;
+  bptt?: number;
+  batch?: number;
+  maxTokens?: number;
+  seed?: number;
+  dropout?: number;
+  optimizer?: 'sgd' | 'adam';
+  lr?: number;
+  clip?: number;
+  patience?: number;
+  backend: BackendPreference;
+  json?: boolean;
+}
+
+const backendOption = () =>
+  new Option('--backend <name>', 'compute backend (default: the fastest available)').choices([...BACKEND_NAMES]).default('auto');
+
+async function requireNewModelId(store: ProjectStore, id: string): Promise<void> {
+  if (await store.has('model', id)) throw new UserError(`project already has a model '${id}': choose another --id or delete it first`);
+}
+
+function trainConfig(o: TrainOpts): TrainConfigInput {
+  const c: TrainConfigInput = {};
+  if (o.layers !== undefined) c.layers = o.layers;
+  if (o.emb !== undefined) c.embeddingDim = o.emb;
+  if (o.hidden !== undefined) c.hiddenSize = o.hidden;
+  if (o.vocab !== undefined) c.vocabSize = o.vocab;
+  if (o.epochs !== undefined) c.epochs = o.epochs;
+  if (o.bptt !== undefined) c.bptt = o.bptt;
+  if (o.batch !== undefined) c.batchSize = o.batch;
+  if (o.maxTokens !== undefined) c.maxTokens = o.maxTokens;
+  if (o.seed !== undefined) c.seed = o.seed;
+  if (o.dropout !== undefined) c.dropout = o.dropout;
+  if (o.optimizer !== undefined) c.optimizer = o.optimizer;
+  if (o.lr !== undefined) c.learningRate = o.lr;
+  if (o.clip !== undefined) c.clipNorm = o.clip;
+  if (o.patience !== undefined) c.patience = o.patience;
+  return c;
+}
+
+function trainProgress(io: CommandIO): (p: TrainProgress) => void {
+  let lastEpochReported = 0;
+  return (p) => {
+    const fraction = (p.epoch - 1 + (p.phase === 'valid' ? 1 : p.batch / Math.max(1, p.batchesPerEpoch))) / p.epochs;
+    const loss = Number.isFinite(p.trainLoss) ? `ppl ${Math.exp(p.trainLoss).toFixed(1)}` : '';
+    io.progress({
+      fraction,
+      label: `epoch ${p.epoch}/${p.epochs} ${p.phase} ${p.batch}/${p.batchesPerEpoch}, ${Math.round(p.tokensPerSecond)} tok/s, ${loss}`,
+      secondsLeft: p.secondsLeft,
+    });
+    if (p.validPerplexity !== undefined && p.epoch > lastEpochReported) {
+      lastEpochReported = p.epoch;
+      io.info(`epoch ${p.epoch}: valid perplexity ${p.validPerplexity.toFixed(2)} (lr ${p.learningRate.toPrecision(3)})`);
+    }
+  };
+}
+
+export function registerModel(program: Command): void {
+  program
+    .command('train')
+    .description('train an LSTM language model on a corpus of the project (defaults: the paper authors\' configuration)')
+    .requiredOption('--project <dir>', 'the project folder')
+    .requiredOption('--corpus <id>', 'the corpus to train on (train split; valid split for perplexity)')
+    .requiredOption('--id <id>', 'an id for the new model')
+    .option('--name <name>', 'a display name')
+    .option('--layers <n>', 'LSTM layers (default 1)', intOption('layers'))
+    .option('--emb <n>', 'embedding size (default 64)', intOption('emb'))
+    .option('--hidden <n>', 'LSTM units per layer (default 256)', intOption('hidden'))
+    .option('--vocab <n>', 'vocabulary size incl. <unk> and <eos> (default 10000)', intOption('vocab', 3))
+    .option('--epochs <n>', 'epochs (default 13)', intOption('epochs'))
+    .option('--bptt <n>', 'truncated-BPTT window (default 50)', intOption('bptt'))
+    .option('--batch <n>', 'parallel streams (default 20)', intOption('batch'))
+    .option('--max-tokens <n>', 'train on the first N training tokens only', intOption('max-tokens'))
+    .option('--seed <n>', 'random seed (default 1)', intOption('seed'))
+    .option('--dropout <p>', 'dropout on LSTM outputs (default 0.5)', floatOption('dropout'))
+    .addOption(new Option('--optimizer <name>', 'optimizer (default sgd)').choices(['sgd', 'adam']))
+    .option('--lr <x>', 'learning rate (default 1 for SGD, 0.001 for Adam)', floatOption('lr'))
+    .option('--clip <x>', 'gradient-norm clipping, 0 for none (default 5)', floatOption('clip'))
+    .option('--patience <n>', 'stop after N epochs without a better validation perplexity', intOption('patience'))
+    .addOption(backendOption())
+    .option('--json', 'print one JSON object')
+    .action(async (opts: TrainOpts) => {
+      process.exitCode = await runCommand(opts, async (io) => {
+        const store = await openProject(path.resolve(opts.project));
+        await store.requireItem('corpus', opts.corpus);
+        await requireNewModelId(store, opts.id);
+        const corpusDir = store.itemDir('corpus', opts.corpus);
+        let cancelledAfter: TrainResult | null = null;
+        // No signal to stageItem: a cancelled training still commits its best checkpoint.
+        const { meta: result } = await store.stageItem(
+          'model',
+          opts.id,
+          async (outDir) => {
+            const params: TrainTaskParams = {
+              source: { kind: 'corpus', dir: corpusDir, id: opts.corpus },
+              outDir,
+              config: trainConfig(opts),
+              backend: opts.backend,
+            };
+            try {
+              return await runInWorker<TrainResult, TrainProgress>('train', params, {
+                onProgress: trainProgress(io),
+                signal: io.signal,
+              });
+            } catch (err) {
+              const partial = err instanceof JobCancelledError ? (err.partial as TrainResult | undefined) : undefined;
+              if (!partial?.checkpointSaved) throw err;
+              cancelledAfter = partial;
+              return partial;
+            }
+          },
+          { name: opts.name },
+        );
+        const summary =
+          `model '${opts.id}': best valid perplexity ${result.bestValidPerplexity?.toFixed(2) ?? 'n/a'} at epoch ${result.bestEpoch}, ` +
+          `${result.epochsRun} epochs in ${formatDuration(result.wallSeconds)}, ${Math.round(result.tokensPerSecond)} tokens/s on ${result.backend}`;
+        if (cancelledAfter) {
+          throw new JobCancelledError(`training cancelled; the best checkpoint so far was kept: ${summary}`, result);
+        }
+        const { outDir: _staging, ...json } = result;
+        return { json: { model: { id: opts.id, dir: store.itemDir('model', opts.id), ...json } }, text: `trained ${summary}` };
+      });
+    });
+
+  const model = program.command('model').description('import and inspect language models');
+  model
+    .command('import')
+    .description('import a TensorFlow.js Layers model (Embedding → LSTM × L → Dense) with its vocabulary')
+    .requiredOption('--project <dir>', 'the project folder')
+    .requiredOption('--tfjs <path>', 'the model.json of a tfjs Layers model (weights files beside it)')
+    .requiredOption('--vocab <path>', 'vocab.json, or a text file with one word per line (line n = id n)')
+    .requiredOption('--id <id>', 'an id for the model in this project')
+    .option('--name <name>', 'a display name')
+    .addOption(backendOption())
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { project: string; tfjs: string; vocab: string; id: string; name?: string; backend: BackendPreference; json?: boolean }) => {
+      process.exitCode = await runCommand(opts, async (io) => {
+        const store = await openProject(path.resolve(opts.project));
+        await requireNewModelId(store, opts.id);
+        const { meta } = await store.stageItem(
+          'model',
+          opts.id,
+          (outDir) => {
+            const params: ImportModelParams = {
+              modelJson: path.resolve(opts.tfjs),
+              vocab: path.resolve(opts.vocab),
+              outDir,
+              backend: opts.backend,
+            };
+            return runInWorker<ImportModelResult>('import-model', params, { signal: io.signal });
+          },
+          { name: opts.name, signal: io.signal },
+        );
+        const a = meta.architecture;
+        const shape = `V=${a.vocabSize}, E=${a.embeddingDim}, LSTM ${a.layers.map((l) => `${l.units} (${l.recurrentActivation})`).join(' → ')}`;
+        const notes = meta.notes.length ? `\nnotes: ${meta.notes.join('; ')}` : '';
+        return {
+          json: { model: { id: opts.id, dir: store.itemDir('model', opts.id), architecture: a, notes: meta.notes } },
+          text: `imported model '${opts.id}': ${shape}${notes}`,
+        };
+      });
+    });
+
+  model
+    .command('show')
+    .description('architecture and training history of a model')
+    .requiredOption('--project <dir>', 'the project folder')
+    .requiredOption('--id <id>', 'the model id')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { project: string; id: string; json?: boolean }) => {
+      process.exitCode = await runCommand(opts, async () => {
+        const store = await openProject(path.resolve(opts.project));
+        await store.requireItem('model', opts.id);
+        const meta = await readModelMeta(store.itemDir('model', opts.id));
+        const a = meta.architecture;
+        const lines = [
+          `model '${opts.id}': V=${a.vocabSize}, E=${a.embeddingDim}, LSTM ${a.layers.map((l) => l.units).join(' → ')} (${a.layers[0].recurrentActivation})`,
+        ];
+        if (meta.origin.kind === 'trained') {
+          const o = meta.origin;
+          lines.push(`trained on corpus '${o.corpus.id ?? o.corpus.dir}' (${o.trainTokens} tokens) on ${o.backend.description}`);
+          lines.push('  epoch     lr   train ppl   valid ppl   tokens/s');
+          for (const e of o.history) {
+            lines.push(
+              `  ${String(e.epoch).padStart(5)} ${e.learningRate.toFixed(3).padStart(6)} ${e.trainPerplexity.toFixed(2).padStart(11)} ${e.validPerplexity.toFixed(2).padStart(11)} ${Math.round(e.tokensPerSecond).toString().padStart(10)}${e.epoch === o.bestEpoch ? '  ← best' : ''}`,
+            );
+          }
+          if (o.cancelled) lines.push('  (training was cancelled; the best checkpoint was kept)');
+        } else {
+          lines.push(`imported from ${meta.origin.source.modelJson}`);
+        }
+        return { json: { model: { id: opts.id, ...meta } }, text: lines.join('\n') };
+      });
+    });
+
+  program
+    .command('eval')
+    .description('perplexity of a model on a split of a corpus')
+    .requiredOption('--project <dir>', 'the project folder')
+    .requiredOption('--model <id>', 'the model id')
+    .requiredOption('--corpus <id>', 'the corpus id')
+    .addOption(new Option('--split <name>', 'the split').choices(['train', 'valid', 'test']).default('test'))
+    .option('--batch <n>', 'parallel streams, state carried through each (default 20)', intOption('batch'))
+    .option('--bptt <n>', 'window length; does not change the result, only memory use (default 50)', intOption('bptt'))
+    .addOption(backendOption())
+    .option('--json', 'print one JSON object')
+    .action(
+      async (opts: { project: string; model: string; corpus: string; split: 'train' | 'valid' | 'test'; batch?: number; bptt?: number; backend: BackendPreference; json?: boolean }) => {
+        process.exitCode = await runCommand(opts, async (io) => {
+          const store = await openProject(path.resolve(opts.project));
+          await store.requireItem('model', opts.model);
+          await store.requireItem('corpus', opts.corpus);
+          const params: EvaluateTaskParams = {
+            modelDir: store.itemDir('model', opts.model),
+            source: { kind: 'corpus', dir: store.itemDir('corpus', opts.corpus), split: opts.split },
+            backend: opts.backend,
+            ...(opts.batch !== undefined ? { batchSize: opts.batch } : {}),
+            ...(opts.bptt !== undefined ? { bptt: opts.bptt } : {}),
+          };
+          const r = await runInWorker<EvaluateResult, EvaluateProgress>('evaluate', params, {
+            signal: io.signal,
+            onProgress: (p) =>
+              io.progress({ fraction: p.totalWindows ? p.windows / p.totalWindows : null, label: `evaluating ${opts.split}` }),
+          });
+          return {
+            json: { evaluation: { model: opts.model, corpus: opts.corpus, ...r } },
+            text: `perplexity of '${opts.model}' on ${opts.corpus}/${opts.split}: ${r.perplexity.toFixed(3)} (${r.predicted} predicted tokens, ${r.batchSize} streams; ${r.backend})`,
+          };
+        });
+      },
+    );
+}

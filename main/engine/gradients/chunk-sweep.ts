@@ -1,0 +1,350 @@
+// The forward-tangent sweep of DESIGN §4 over one chunk of S streams.
+//
+// Each stream keeps its live sources in a FIFO ordered by source step (a ring of D+1
+// slots): a step pushes the new source at the back and, after the step, pops the one
+// that reached delay D (or all of them at the end of the streams). A source's tangent is
+// E rows (one per input column), so FIFO position p of stream b owns rows p·E..p·E+E-1
+// of that stream's GEMM inputs:
+//   layer 1:  In_1 = [dh¹_{t-1}]               (a new source is left out: its rows are fold(W¹))
+//   layer m:  In_m = [dh^{m-1}_t | dh^m_{t-1}]  (one GEMM with the stacked [W^m; U^m])
+// The right-hand side is the stream's folded M (tangent-step.ts), so there is one 2-D GEMM
+// per stream, layer and block of sources. Next step's inputs are allocated before the
+// fused loop runs, and the loop writes each surviving source's dh straight into its next
+// row (position p - expired): nothing is copied or compacted. All layers of a block run
+// before the next block so the GEMM output is still in cache when the loop reads it, and
+// blocks run position-major across streams so the sources that add into the same
+// (group, delay) accumulator follow each other (groups are time windows, see groupOf).
+import type { LstmLmWeights } from '../model/lstm-weights';
+import { JobCancelledError } from '../jobs/errors';
+import type { F32Buf } from './buffers';
+import type { GemmEngine, GemmMatrix } from './gemm-engine';
+import { LstmForward } from './lstm-forward';
+import { COEF_COUNT, zeroRows, type TangentKernels } from './tangent-step';
+import { addTangent, type SumBuffers } from './accumulator';
+import type { TokenIndex } from './class-index';
+import { groupOf } from './stream-layout';
+
+export type TargetState = 'c' | 'h';
+
+export interface SweepSettings {
+  target: TargetState;
+  /** 1-based target layer */
+  layer: number;
+  maxDelay: number;
+  groups: number;
+  /** sources per GEMM block; 0 = choose from the sizes */
+  slotsPerBlock?: number;
+}
+
+export interface Chunk {
+  /** [streams, length] row-major */
+  tokens: Int32Array;
+  streams: number;
+  length: number;
+  /** [streams·length]: nonzero where a source starts (sampling path); null = every position */
+  sampleMask: Uint8Array | null;
+}
+
+export interface SweepStats {
+  /** nominal flops: 8·E·H_m·K_m per (source, step) and layer, the count of DESIGN §4 for the unfolded recurrence */
+  flops: number;
+  /** flops the GEMMs actually executed (folded: 4·E·H_m·K_m per source row block) */
+  gemmFlops: number;
+  /** tangent values flushed to zero below FLUSH_BELOW */
+  flushed: number;
+  /** (source, step) pairs accumulated */
+  pairs: number;
+  /** target positions (stream steps) processed */
+  positions: number;
+}
+
+export interface SweepHooks {
+  /** called after every step with the number of positions (streams) it covered */
+  onStep?: (positions: number) => void;
+  isCancelled?: () => boolean;
+}
+
+export function defaultSlotsPerBlock(_H: number, E: number): number {
+  // ~512 GEMM rows: XNNPACK is near its best from there on, and the block's output
+  // (rows × 2H floats) stays small enough to be read back from cache
+  return Math.max(1, Math.round(512 / E));
+}
+
+/** What one chunk's run shares between its steps and blocks. */
+interface RunState {
+  R: number;
+  /** ring slot of FIFO position p of stream b: b·R + (head[b] + p) % R */
+  head: Int32Array;
+  count: Int32Array;
+  slotSource: Int32Array;
+  slotGroup: Int32Array;
+  slotToken: Int32Array;
+  streams: StreamStep[];
+  /** per layer: cell tangents [S·R, E, H_m] and this step's coefficients [S, COEF_COUNT, H_m] */
+  dcRing: F32Buf[];
+  coefs: F32Buf[];
+  /** scratch: dh of the source in hand, and fold(W¹) for a new source */
+  dh: F32Buf;
+  freshRows: F32Buf;
+}
+
+/** Per-step state of one stream's FIFO. */
+interface StreamStep {
+  fresh: boolean;
+  expiring: number;
+  cur: GemmMatrix[][];
+  next: GemmMatrix[][];
+  weights: (GemmMatrix | null)[];
+}
+
+export class ChunkSweep {
+  private readonly L: number;
+  private readonly E: number;
+  private readonly H: number[];
+  /** GEMM input width of layer m: H_1, or H_{m-1} + H_m */
+  private readonly K: number[];
+  /** column where layer m's own recurrent part starts in its GEMM input */
+  private readonly rc: number[];
+  /** unfolded right-hand sides [K_m, 4H_m]: U¹, or [W^m; U^m]; and W¹ for new sources */
+  private readonly stacked: F32Buf[];
+  private readonly kernel1: F32Buf;
+  private readonly spb: number;
+  readonly stats: SweepStats = { flops: 0, gemmFlops: 0, flushed: 0, pairs: 0, positions: 0 };
+
+  constructor(
+    private readonly weights: LstmLmWeights,
+    private readonly engine: GemmEngine,
+    private readonly kernels: TangentKernels,
+    private readonly settings: SweepSettings,
+    private readonly index: TokenIndex,
+    private readonly sums: SumBuffers,
+  ) {
+    const L = settings.layer;
+    if (!Number.isInteger(L) || L < 1 || L > weights.layers.length) {
+      throw new Error(`layer ${L} does not exist (the model has ${weights.layers.length})`);
+    }
+    this.L = L;
+    this.E = weights.embeddingDim;
+    const layers = weights.layers.slice(0, L);
+    this.H = layers.map((l) => l.units);
+    this.K = layers.map((l, m) => (m === 0 ? l.units : l.inputSize + l.units));
+    this.rc = layers.map((l, m) => (m === 0 ? 0 : l.inputSize));
+    const space = engine.space;
+    const put = (parts: Float32Array[]) => {
+      const buf = space.f32(parts.reduce((n, p) => n + p.length, 0));
+      let off = buf.base;
+      for (const p of parts) {
+        buf.array().set(p, off);
+        off += p.length;
+      }
+      return buf;
+    };
+    this.stacked = layers.map((l, m) => (m === 0 ? put([l.recurrentKernel]) : put([l.kernel, l.recurrentKernel])));
+    this.kernel1 = put([layers[0].kernel]);
+    const Ht = this.H[L - 1];
+    this.spb = settings.slotsPerBlock && settings.slotsPerBlock > 0 ? settings.slotsPerBlock : defaultSlotsPerBlock(Ht, this.E);
+    if (sums.rows !== this.E || sums.cols !== Ht || sums.maxDelay !== settings.maxDelay) {
+      throw new Error('accumulator shape does not match the sweep');
+    }
+  }
+
+  dispose(): void {
+    for (const b of this.stacked) this.engine.space.free(b);
+    this.engine.space.free(this.kernel1);
+  }
+
+  /** Runs the sweep over one chunk, adding into the accumulator given at construction. */
+  run(chunk: Chunk, hooks: SweepHooks = {}): void {
+    const { E, L, H, K, rc, spb, engine, kernels, stacked } = this;
+    const space = engine.space;
+    const { streams: S, length: T, tokens, sampleMask } = chunk;
+    const D = this.settings.maxDelay;
+    const R = D + 1;
+    const Hmax = Math.max(...H);
+    // on the wasm heap the forward's pre-activations go through XNNPACK too (see LstmForward)
+    const fwd = new LstmForward(this.weights, L, S, space.heap ? engine : null);
+    const owned: F32Buf[] = [];
+    const alloc = (n: number) => {
+      const b = space.f32(n);
+      b.array().fill(0, b.base, b.base + n);
+      owned.push(b);
+      return b;
+    };
+    const dcRing = H.map((h) => alloc(S * R * E * h));
+    const coefs = H.map((h) => alloc(S * COEF_COUNT * h));
+    const dh = alloc(E * Hmax);
+    const freshRows = alloc(E * 2 * H[0]);
+    // per-stream FIFO: the ring slot of position p is b·R + (head[b] + p) % R
+    const head = new Int32Array(S);
+    const count = new Int32Array(S);
+    const slotSource = new Int32Array(S * R);
+    const slotGroup = new Int32Array(S * R);
+    const slotToken = new Int32Array(S * R);
+    const stepTokens = new Int32Array(S);
+    const starts = (b: number, t: number) => sampleMask === null || sampleMask[b * T + t] !== 0;
+
+    // GEMM inputs of one stream for one step: layer 1 holds `old` sources, higher layers
+    // `old + fresh`; the recurrent part of a fresh source is zero.
+    const allocate = (old: number, nFresh: number): GemmMatrix[][] =>
+      H.map((h, m) => {
+        const slots = m === 0 ? old : old + nFresh;
+        const blocks: GemmMatrix[] = [];
+        for (let p0 = 0; p0 < slots; p0 += spb) blocks.push(engine.matrix(Math.min(spb, slots - p0) * E, K[m]));
+        for (let p = m === 0 ? slots : old; p < slots; p++) {
+          const blk = Math.floor(p / spb);
+          zeroRows(blocks[blk], h, E, (p - blk * spb) * E * K[m] + rc[m], K[m]);
+        }
+        return blocks;
+      });
+    const releaseInputs = (inputs: GemmMatrix[][]) => {
+      for (const blocks of inputs) for (const b of blocks) engine.release(b);
+    };
+    const releaseWeights = (st: StreamStep) => {
+      for (let m = 0; m < L; m++) {
+        const w = st.weights[m];
+        if (w) engine.release(w);
+        st.weights[m] = null;
+      }
+    };
+
+    const streams: StreamStep[] = [];
+    for (let b = 0; b < S; b++) {
+      streams.push({ fresh: false, expiring: 0, cur: allocate(0, starts(b, 0) ? 1 : 0), next: [], weights: H.map(() => null) });
+    }
+    const state: RunState = { R, head, count, slotSource, slotGroup, slotToken, streams, dcRing, coefs, dh, freshRows };
+    try {
+      for (let t = 0; t < T; t++) {
+        if (hooks.isCancelled?.()) throw new JobCancelledError();
+        const last = t === T - 1;
+        let maxCount = 0;
+        for (let b = 0; b < S; b++) {
+          const st = streams[b];
+          // 1. a new source joins the back of the stream's FIFO
+          st.fresh = starts(b, t);
+          if (st.fresh) {
+            const r = b * R + ((head[b] + count[b]) % R);
+            slotSource[r] = t;
+            slotGroup[r] = groupOf(t, T, this.settings.groups);
+            slotToken[r] = tokens[b * T + t];
+            count[b]++;
+          }
+          // 2. who leaves after this step (the oldest) and next step's inputs
+          let nExp = count[b];
+          if (!last) {
+            nExp = 0;
+            while (nExp < count[b] && slotSource[b * R + ((head[b] + nExp) % R)] <= t - D) nExp++;
+          }
+          st.expiring = nExp;
+          st.next = last ? [] : allocate(count[b] - nExp, starts(b, t + 1) ? 1 : 0);
+          stepTokens[b] = tokens[b * T + t];
+          maxCount = Math.max(maxCount, count[b]);
+        }
+        // 3. forward state at step t; its coefficients folded into each stream's M
+        fwd.step(stepTokens);
+        for (let m = 0; m < L; m++) {
+          const c = coefs[m];
+          c.array().set(fwd.coef[m], c.base);
+        }
+        for (let b = 0; b < S; b++) {
+          const st = streams[b];
+          const nOld = count[b] - (st.fresh ? 1 : 0);
+          for (let m = 0; m < L; m++) {
+            if (count[b] === 0 || (m === 0 && nOld === 0)) continue;
+            const w = engine.matrix(K[m], 2 * H[m]);
+            st.weights[m] = w;
+            kernels.fold(stacked[m], K[m], H[m], coefs[m], b * COEF_COUNT * H[m], w);
+          }
+        }
+        // 4. blocks of sources, position-major across streams
+        for (let p0 = 0, j = 0; p0 < maxCount; p0 += spb, j++) {
+          for (let b = 0; b < S; b++) {
+            if (p0 < count[b]) this.block(state, b, j, p0, t, last);
+          }
+        }
+        // 5. retire this step's inputs and weights, and the expired sources
+        for (let b = 0; b < S; b++) {
+          const st = streams[b];
+          releaseWeights(st);
+          releaseInputs(st.cur);
+          st.cur = st.next;
+          st.next = [];
+          head[b] = (head[b] + st.expiring) % R;
+          count[b] -= st.expiring;
+        }
+        this.stats.positions += S;
+        hooks.onStep?.(S);
+      }
+    } finally {
+      for (const st of streams) {
+        releaseWeights(st);
+        releaseInputs(st.cur);
+        releaseInputs(st.next);
+      }
+      for (const b of owned) space.free(b);
+      fwd.dispose();
+    }
+  }
+
+  /** One block of one stream's sources: every layer's GEMM and fused kernel, then accumulation. */
+  private block(state: RunState, b: number, j: number, p0: number, t: number, last: boolean): void {
+    const { E, L, H, K, rc, spb, engine, kernels } = this;
+    const { R, slotSource, slotGroup, slotToken, dcRing, coefs, dh, freshRows } = state;
+    const { offsets, members, word } = this.index;
+    const targetC = this.settings.target === 'c';
+    const st = state.streams[b];
+    const n = state.count[b];
+    const head = state.head[b];
+    const p1 = Math.min(p0 + spb, n);
+    const nOld = n - (st.fresh ? 1 : 0);
+    for (let m = 0; m < L; m++) {
+      const Hm = H[m];
+      const end = m === 0 ? Math.min(p1, nOld) : p1;
+      const g = end > p0 ? engine.multiply(st.cur[m][j], st.weights[m] as GemmMatrix) : null;
+      if (g) this.stats.gemmFlops += 4 * (end - p0) * E * Hm * K[m];
+      for (let p = p0; p < p1; p++) {
+        const r = b * R + ((head + p) % R);
+        const s = slotSource[r];
+        const fresh = s === t;
+        const useFresh = m === 0 && fresh;
+        if (useFresh) kernels.fold(this.kernel1, E, H[0], coefs[0], b * COEF_COUNT * H[0], freshRows);
+        // dh goes to next step's row of this layer (if the source survives) and to this
+        // step's input of the layer above
+        let o1: F32Buf | null = null;
+        let o1Off = 0;
+        if (p >= st.expiring && !last) {
+          const q = p - st.expiring;
+          const blk = Math.floor(q / spb);
+          o1 = st.next[m][blk];
+          o1Off = (q - blk * spb) * E * K[m] + rc[m];
+        }
+        const up = m < L - 1;
+        this.stats.flushed += kernels.advance(
+          Hm,
+          E,
+          useFresh ? freshRows : (g as F32Buf),
+          useFresh ? 0 : (p - p0) * E * 2 * Hm,
+          dcRing[m],
+          r * E * Hm,
+          fresh,
+          coefs[m],
+          b * COEF_COUNT * Hm,
+          dh,
+          o1,
+          o1Off,
+          K[m],
+          up ? st.cur[m + 1][j] : null,
+          (p - p0) * E * (up ? K[m + 1] : 0),
+          up ? K[m + 1] : 0,
+        );
+        this.stats.flops += 8 * E * Hm * (m === 0 ? (fresh ? 0 : Hm) : rc[m] + (fresh ? 0 : Hm));
+        if (!up) {
+          const tok = slotToken[r];
+          addTangent(kernels, this.sums, targetC ? dcRing[m] : dh, targetC ? r * E * Hm : 0, t - s, slotGroup[r],
+            members, offsets[tok], offsets[tok + 1], word[tok]);
+          this.stats.pairs++;
+        }
+      }
+      engine.releaseOutput();
+    }
+  }
+}

@@ -1,0 +1,17 @@
+// Public surface of the state-gradient accumulation (what analysis/, the CLI and the
+// server use). See parallel-driver.ts for the result layout.
+export {
+  accumulateStateGradients,
+  groupBlocks,
+  meanGradients,
+  type GradientBlockSums,
+  type GradientProgress,
+  type RunControl,
+  type StateGradientOptions,
+  type StateGradientResult,
+} from './parallel-driver';
+export type { TargetState } from './chunk-sweep';
+export type { ClassSpec } from './class-index';
+export { MAX_WORDS } from './class-index';
+export { layoutStreams, groupOf, samplePositions, type StreamLayout } from './stream-layout';
+export { FLUSH_BELOW } from './tangent-step';

@@ -1,0 +1,325 @@
+// accumulateStateGradients: the public entry of the accumulation. Lays the tokens out in
+// streams (DESIGN §3), divides the streams into contiguous shares, sweeps each share in its
+// own worker thread (one tfjs backend each), and merges the partial SUMS exactly.
+import os from 'node:os';
+import type { LstmLmWeights } from '../model/lstm-weights';
+import type { BackendPreference } from '../model/backend';
+import { JobCancelledError, UserError } from '../jobs/errors';
+import { inProcessContext } from '../jobs/task-context';
+import { runInWorker } from '../jobs/run-in-worker';
+import { mergeSums, totalOverGroups, transposeSums } from './accumulator';
+import type { TargetState } from './chunk-sweep';
+import { MAX_WORDS, type ClassSpec } from './class-index';
+import { gradientsTask, type GradientsTaskParams, type GradientsTaskProgress, type GradientsTaskResult } from './gradients-task';
+import { validateJob, type SweepJob } from './run-sweep';
+import { layoutStreams, samplePositions, splitRange } from './stream-layout';
+
+export interface StateGradientOptions {
+  /** target state, default 'c' (the cell state, as in the paper) */
+  state?: TargetState;
+  /** 1-based LSTM layer, default the last */
+  layer?: number;
+  /** largest delay D, default 30 */
+  maxDelay?: number;
+  /** number of streams B, default 20 */
+  streams?: number;
+  /** analyse only the first N tokens */
+  maxTokens?: number;
+  /** quick estimate: only N uniformly sampled source positions start tangents */
+  sample?: number;
+  /** seed of the sample, default 1 */
+  seed?: number;
+  /** classes by source word: name → token ids (a token may be in several classes) */
+  classes?: Record<string, Iterable<number>> | ClassSpec[];
+  /** up to 50 token ids with their own accumulators */
+  words?: number[];
+  /** uncertainty groups K (time windows of every stream), default 10 */
+  groups?: number;
+  /**
+   * tfjs backend of each worker, default 'wasm': the fused SIMD kernels work in the wasm
+   * heap; any other backend runs the GEMM there and the plain-JS kernels (much slower)
+   */
+  backend?: BackendPreference;
+  /** streams swept together per worker; default from a memory budget */
+  chunkStreams?: number;
+  /** sources per GEMM block; default from the sizes */
+  slotsPerBlock?: number;
+  /** 'js' forces the reference loops (tests) */
+  engine?: 'auto' | 'js';
+}
+
+export interface GradientProgress {
+  positionsDone: number;
+  positionsTotal: number;
+  fraction: number;
+  positionsPerSecond: number;
+  secondsLeft: number;
+  elapsedSeconds: number;
+}
+
+export interface RunControl {
+  onProgress?: (p: GradientProgress) => void;
+  signal?: AbortSignal;
+  /** worker threads, default all cores; 0 runs in the calling thread (tests, tiny jobs) */
+  workers?: number;
+}
+
+export interface GradientBlockSums {
+  /** [D+1, H, E] float64 sums of J over the counted pairs */
+  sum: Float64Array;
+  /** [D+1] number of (source, step) pairs */
+  count: Float64Array;
+}
+
+export interface StateGradientResult extends GradientBlockSums {
+  state: TargetState;
+  layer: number;
+  maxDelay: number;
+  hiddenSize: number;
+  inputSize: number;
+  streams: number;
+  length: number;
+  /** [streams, length]: exactly the tokens analysed */
+  tokens: Int32Array;
+  /** number of sampled source positions, or null for the full sweep */
+  sampled: number | null;
+  seed: number | null;
+  groups: number;
+  /** [groups, D+1, H, E] and [groups, D+1]; group k = steps [k·T/K, (k+1)·T/K) of every stream */
+  groupSum: Float64Array;
+  groupCount: Float64Array;
+  classes: ({ name: string } & GradientBlockSums)[];
+  words: ({ tokenId: number } & GradientBlockSums)[];
+  /** nominal flops, 8·E·H_m·K_m per (source, step) and layer (DESIGN §4's count) */
+  flops: number;
+  /** flops the folded GEMMs actually executed (about half of `flops`) */
+  gemmFlops: number;
+  /** nominal flops / computeSeconds */
+  gflops: number;
+  /** sweep time of the slowest worker (excludes thread and backend start-up) */
+  computeSeconds: number;
+  /** CPU time the sweeps got, summed over workers (Linux; null elsewhere): on a shared machine flops/cpuSeconds is the per-core speed */
+  cpuSeconds: number | null;
+  wallSeconds: number;
+  workers: number;
+  backend: string;
+  engine: string;
+  kernels: string;
+  /** tangent values flushed to zero because |v| < 1e-30 (denormal guard) */
+  flushedValues: number;
+  /** (source, step) pairs accumulated */
+  pairs: number;
+}
+
+/** Memory the sweep of one stream needs (dc ring + two generations of GEMM inputs), bytes. */
+function bytesPerStream(w: LstmLmWeights, layer: number, maxDelay: number): number {
+  let perRow = 0;
+  for (let m = 0; m < layer; m++) {
+    const l = w.layers[m];
+    perRow += l.units + 2 * (m === 0 ? l.units : l.inputSize + l.units);
+  }
+  return (maxDelay + 1) * w.embeddingDim * perRow * 4;
+}
+
+const STREAM_MEMORY_BUDGET = 256 * 1024 * 1024;
+/** float64 accumulators per worker; beyond this a 32-bit wasm heap (4 GB) gets tight */
+const ACCUMULATOR_LIMIT = 1.5 * 1024 ** 3;
+
+function classSpecs(classes: StateGradientOptions['classes']): ClassSpec[] {
+  if (!classes) return [];
+  if (Array.isArray(classes)) return classes.map((c) => ({ name: c.name, tokenIds: Int32Array.from(c.tokenIds) }));
+  return Object.entries(classes).map(([name, ids]) => ({ name, tokenIds: Int32Array.from(ids) }));
+}
+
+export async function accumulateStateGradients(
+  weights: LstmLmWeights,
+  tokens: ArrayLike<number>,
+  options: StateGradientOptions = {},
+  control: RunControl = {},
+): Promise<StateGradientResult> {
+  const started = performance.now();
+  const layer = options.layer ?? weights.layers.length;
+  const maxDelay = options.maxDelay ?? 30;
+  const groups = options.groups ?? 10;
+  const words = options.words ?? [];
+  if (words.length > MAX_WORDS) throw new UserError(`at most ${MAX_WORDS} words can be tracked, got ${words.length}`);
+  const layout = layoutStreams(tokens, options.streams ?? 20, options.maxTokens);
+  const { streams: B, length: T } = layout;
+  const seed = options.sample !== undefined ? (options.seed ?? 1) : null;
+  const sample = options.sample !== undefined ? samplePositions(B * T, options.sample, seed ?? 1) : null;
+  const classes = classSpecs(options.classes);
+  const base: SweepJob = {
+    weights,
+    tokens: layout.tokens,
+    streams: B,
+    length: T,
+    firstStream: 0,
+    target: options.state ?? 'c',
+    layer,
+    maxDelay,
+    groups,
+    classes,
+    words,
+    sample,
+    chunkStreams: 1,
+    slotsPerBlock: options.slotsPerBlock,
+  };
+  validateJob(base);
+  const H = weights.layers[layer - 1].units;
+  const accBytes = (groups + classes.length + words.length) * (maxDelay + 1) * H * weights.embeddingDim * 8;
+  if (accBytes > ACCUMULATOR_LIMIT) {
+    throw new UserError(
+      `the accumulators would need ${(accBytes / 1e9).toFixed(1)} GB per worker ((groups + classes + words) × ` +
+        `(max delay + 1) × H × E float64); use fewer groups, classes, words or delays`,
+    );
+  }
+  const chunkStreams =
+    options.chunkStreams ?? Math.max(1, Math.floor(STREAM_MEMORY_BUDGET / bytesPerStream(weights, layer, maxDelay)));
+  const nWorkers = control.workers ?? os.availableParallelism();
+  const shares = splitRange(B, Math.max(1, nWorkers));
+  const jobs: GradientsTaskParams[] = shares.map(([b0, b1]) => ({
+    job: {
+      ...base,
+      tokens: layout.tokens.slice(b0 * T, b1 * T),
+      streams: b1 - b0,
+      firstStream: b0,
+      sample: sample ? sample.filter((p) => p >= b0 * T && p < b1 * T) : null,
+      chunkStreams,
+    },
+    backend: options.backend ?? 'wasm',
+    engine: options.engine ?? 'auto',
+  }));
+
+  // progress over all shares
+  const done = new Array<number>(jobs.length).fill(0);
+  const total = B * T;
+  const report = (i: number, p: GradientsTaskProgress) => {
+    done[i] = p.positions;
+    if (!control.onProgress) return;
+    const positionsDone = done.reduce((a, b) => a + b, 0);
+    const elapsedSeconds = (performance.now() - started) / 1000;
+    const rate = elapsedSeconds > 0 ? positionsDone / elapsedSeconds : 0;
+    control.onProgress({
+      positionsDone,
+      positionsTotal: total,
+      fraction: positionsDone / total,
+      positionsPerSecond: rate,
+      secondsLeft: rate > 0 ? (total - positionsDone) / rate : Number.POSITIVE_INFINITY,
+      elapsedSeconds,
+    });
+  };
+
+  let results: GradientsTaskResult[];
+  if (nWorkers === 0) {
+    results = [];
+    for (let i = 0; i < jobs.length; i++) {
+      if (control.signal?.aborted) throw new JobCancelledError();
+      results.push(await gradientsTask(jobs[i], inProcessContext((p) => report(i, p), control.signal)));
+    }
+  } else {
+    results = await runShares(jobs, report, control.signal);
+  }
+
+  // exact merge of partial sums, in share order
+  const merged = results[0].sums;
+  for (let i = 1; i < results.length; i++) mergeSums(merged, results[i].sums);
+  const sums = transposeSums(merged);
+  const { sum, count } = totalOverGroups(sums);
+  const nd = maxDelay + 1;
+  const blockLen = nd * sums.rows * sums.cols;
+  const stats = results.map((r) => r.stats);
+  const flops = stats.reduce((a, s) => a + s.flops, 0);
+  const computeSeconds = Math.max(...results.map((r) => r.seconds));
+  return {
+    state: base.target,
+    layer,
+    maxDelay,
+    hiddenSize: sums.rows,
+    inputSize: sums.cols,
+    streams: B,
+    length: T,
+    tokens: layout.tokens,
+    sampled: sample ? sample.length : null,
+    seed,
+    groups,
+    sum,
+    count,
+    groupSum: sums.group,
+    groupCount: sums.groupCount,
+    classes: classes.map((c, i) => ({
+      name: c.name,
+      sum: sums.cls.slice(i * blockLen, (i + 1) * blockLen),
+      count: sums.clsCount.slice(i * nd, (i + 1) * nd),
+    })),
+    words: words.map((tokenId, i) => ({
+      tokenId,
+      sum: sums.word.slice(i * blockLen, (i + 1) * blockLen),
+      count: sums.wordCount.slice(i * nd, (i + 1) * nd),
+    })),
+    flops,
+    gemmFlops: stats.reduce((a, s) => a + s.gemmFlops, 0),
+    gflops: computeSeconds > 0 ? flops / computeSeconds / 1e9 : 0,
+    computeSeconds,
+    cpuSeconds: results.every((r) => r.cpuSeconds !== null) ? results.reduce((a, r) => a + (r.cpuSeconds ?? 0), 0) : null,
+    wallSeconds: (performance.now() - started) / 1000,
+    workers: nWorkers === 0 ? 0 : jobs.length,
+    backend: results[0].backend,
+    engine: results[0].engine,
+    kernels: results[0].kernels,
+    flushedValues: stats.reduce((a, s) => a + s.flushed, 0),
+    pairs: stats.reduce((a, s) => a + s.pairs, 0),
+  };
+}
+
+/** Runs every share in its own worker; on the first failure the others are cancelled. */
+async function runShares(
+  jobs: GradientsTaskParams[],
+  report: (i: number, p: GradientsTaskProgress) => void,
+  signal?: AbortSignal,
+): Promise<GradientsTaskResult[]> {
+  const inner = new AbortController();
+  const onAbort = () => inner.abort();
+  if (signal?.aborted) inner.abort();
+  signal?.addEventListener('abort', onAbort);
+  try {
+    const settled = await Promise.allSettled(
+      jobs.map((params, i) =>
+        runInWorker<GradientsTaskResult, GradientsTaskProgress>('gradients', params, {
+          onProgress: (p) => report(i, p),
+          signal: inner.signal,
+        }).catch((err: unknown) => {
+          inner.abort();
+          throw err;
+        }),
+      ),
+    );
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && !(s.reason instanceof JobCancelledError));
+    if (failed) throw failed.reason;
+    if (settled.some((s) => s.status === 'rejected')) throw new JobCancelledError();
+    return settled.map((s) => (s as PromiseFulfilledResult<GradientsTaskResult>).value);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Ḡ_τ for every delay as float32 [D+1, H, E] (the G.npy form); delays with count 0 stay zero. */
+export function meanGradients(s: GradientBlockSums, hiddenSize: number, inputSize: number): Float32Array {
+  const block = hiddenSize * inputSize;
+  const out = new Float32Array(s.sum.length);
+  for (let d = 0; d < s.count.length; d++) {
+    const n = s.count[d];
+    if (n === 0) continue;
+    for (let i = 0; i < block; i++) out[d * block + i] = s.sum[d * block + i] / n;
+  }
+  return out;
+}
+
+/** The K group sums of a result as separate blocks (for group-mean standard errors). */
+export function groupBlocks(r: StateGradientResult): GradientBlockSums[] {
+  const nd = r.maxDelay + 1;
+  const len = nd * r.hiddenSize * r.inputSize;
+  return Array.from({ length: r.groups }, (_, g) => ({
+    sum: r.groupSum.subarray(g * len, (g + 1) * len),
+    count: r.groupCount.subarray(g * nd, (g + 1) * nd),
+  }));
+}

@@ -1,0 +1,99 @@
+// One worker's share of an analysis: a contiguous range of streams, swept chunk by chunk
+// (at most `chunkStreams` streams at a time, which bounds the tangent memory) into one
+// set of partial sums. Pure with respect to threads: the task and the tests call it.
+import type { LstmLmWeights } from '../model/lstm-weights';
+import { UserError } from '../jobs/errors';
+import { createSumBuffers, exportSums, type GradientSums } from './accumulator';
+import { ChunkSweep, type SweepHooks, type SweepStats, type TargetState } from './chunk-sweep';
+import { buildTokenIndex, type ClassSpec } from './class-index';
+import type { GemmEngine } from './gemm-engine';
+import { jsKernels, type TangentKernels } from './tangent-step';
+
+export interface SweepJob {
+  weights: LstmLmWeights;
+  /** tokens of this job's streams, [streams, length] row-major */
+  tokens: Int32Array;
+  streams: number;
+  length: number;
+  /** global index of this job's first stream (positions in `sample` are global) */
+  firstStream: number;
+  target: TargetState;
+  /** 1-based */
+  layer: number;
+  maxDelay: number;
+  groups: number;
+  classes: ClassSpec[];
+  words: number[];
+  /** sorted global positions (stream·length + step) that start tangents; null = all */
+  sample: Int32Array | null;
+  /** streams swept together (memory bound) */
+  chunkStreams: number;
+  /** sources per GEMM block; 0/undefined = automatic */
+  slotsPerBlock?: number;
+}
+
+export function validateJob(job: SweepJob): void {
+  const { weights: w } = job;
+  if (!Number.isInteger(job.maxDelay) || job.maxDelay < 0) throw new UserError(`max delay must be ≥ 0, got ${job.maxDelay}`);
+  if (!Number.isInteger(job.groups) || job.groups < 1) throw new UserError(`groups must be ≥ 1, got ${job.groups}`);
+  if (job.target !== 'c' && job.target !== 'h') throw new UserError(`state must be 'c' or 'h', got '${String(job.target)}'`);
+  if (!Number.isInteger(job.layer) || job.layer < 1 || job.layer > w.layers.length) {
+    throw new UserError(`layer ${job.layer} does not exist: the model has ${w.layers.length} LSTM layer(s)`);
+  }
+  if (job.tokens.length !== job.streams * job.length) throw new Error('token array does not match streams × length');
+  for (let i = 0; i < job.tokens.length; i++) {
+    const v = job.tokens[i];
+    if (v < 0 || v >= w.vocabSize) throw new UserError(`token id ${v} is outside the model's vocabulary (0..${w.vocabSize - 1})`);
+  }
+}
+
+/** Sweeps the job's streams; `kernels` must work in `engine.space` (JS kernels work anywhere). */
+export function runSweep(
+  job: SweepJob,
+  engine: GemmEngine,
+  kernels: TangentKernels = jsKernels,
+  hooks: SweepHooks = {},
+): { sums: GradientSums; stats: SweepStats } {
+  validateJob(job);
+  const { weights, streams, length: T } = job;
+  const H = weights.layers[job.layer - 1].units;
+  const E = weights.embeddingDim;
+  const sums = createSumBuffers(engine.space, {
+    rows: E,
+    cols: H,
+    maxDelay: job.maxDelay,
+    groups: job.groups,
+    classes: job.classes.length,
+    words: job.words.length,
+  });
+  const index = buildTokenIndex(weights.vocabSize, job.classes, job.words);
+  const sweep = new ChunkSweep(
+    weights,
+    engine,
+    kernels,
+    { target: job.target, layer: job.layer, maxDelay: job.maxDelay, groups: job.groups, slotsPerBlock: job.slotsPerBlock },
+    index,
+    sums,
+  );
+  const S = Math.max(1, Math.floor(job.chunkStreams));
+  for (let b0 = 0; b0 < streams; b0 += S) {
+    const b1 = Math.min(streams, b0 + S);
+    const firstStream = job.firstStream + b0;
+    let mask: Uint8Array | null = null;
+    if (job.sample) {
+      mask = new Uint8Array((b1 - b0) * T);
+      const lo = firstStream * T;
+      const hi = (job.firstStream + b1) * T;
+      for (const p of job.sample) if (p >= lo && p < hi) mask[p - lo] = 1;
+    }
+    try {
+      sweep.run({ tokens: job.tokens.subarray(b0 * T, b1 * T), streams: b1 - b0, length: T, sampleMask: mask }, hooks);
+    } catch (err) {
+      sweep.dispose();
+      exportSums(engine.space, sums);
+      throw err;
+    }
+  }
+  sweep.dispose();
+  return { sums: exportSums(engine.space, sums), stats: { ...sweep.stats } };
+}

@@ -1,0 +1,107 @@
+// SIMD kernels of the state-gradient sweep (see ../tangent-step.ts for the maths and the
+// plain-JS twins these must match). Compiled to wasm32 + SIMD128 by build-kernels.sh and
+// linked against the tfjs wasm backend's own memory (imported), so every pointer is an
+// address in the tfjs heap: GEMM outputs and inputs are read and written in place.
+// No globals, no data, no libc, no stack: nothing here may touch memory it was not given.
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#define FLUSH_BELOW 1e-30f
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+// Zeroes lanes with 0 < |v| < FLUSH_BELOW (NaN stays NaN) and counts them.
+static inline v128_t flush4(v128_t v, int32_t* count) {
+  v128_t small = wasm_f32x4_lt(wasm_f32x4_abs(v), wasm_f32x4_splat(FLUSH_BELOW));
+  v128_t lost = wasm_v128_and(small, wasm_f32x4_ne(v, wasm_f32x4_splat(0.0f)));
+  *count += __builtin_popcount(wasm_i32x4_bitmask(lost));
+  return wasm_v128_andnot(v, small);
+}
+
+static inline float flush1(float v, int32_t* count) {
+  if (v < FLUSH_BELOW && v > -FLUSH_BELOW) {
+    if (v != 0.0f) (*count)++;
+    return 0.0f;
+  }
+  return v;
+}
+
+// out[r, 0:H] = ai*W[r,i] + af*W[r,f] + ag*W[r,g];  out[r, H:2H] = ao*W[r,o]
+// coef = [f, ai, af, ag, ao, q] x H (the COEF order of lstm-forward.ts)
+EXPORT(fold)
+void fold(const float* W, int32_t rows, int32_t H, const float* coef, float* out) {
+  const float* ai = coef + 1 * H;
+  const float* af = coef + 2 * H;
+  const float* ag = coef + 3 * H;
+  const float* ao = coef + 4 * H;
+  for (int32_t r = 0; r < rows; r++) {
+    const float* w = W + r * 4 * H;
+    float* o = out + r * 2 * H;
+    int32_t k = 0;
+    for (; k + 4 <= H; k += 4) {
+      v128_t a = wasm_f32x4_mul(wasm_v128_load(ai + k), wasm_v128_load(w + k));
+      a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_v128_load(af + k), wasm_v128_load(w + H + k)));
+      a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_v128_load(ag + k), wasm_v128_load(w + 2 * H + k)));
+      wasm_v128_store(o + k, a);
+      wasm_v128_store(o + H + k, wasm_f32x4_mul(wasm_v128_load(ao + k), wasm_v128_load(w + 3 * H + k)));
+    }
+    for (; k < H; k++) {
+      o[k] = ai[k] * w[k] + af[k] * w[H + k] + ag[k] * w[2 * H + k];
+      o[H + k] = ao[k] * w[3 * H + k];
+    }
+  }
+}
+
+// For E rows: dc = (fresh ? 0 : f*dc) + g[0:H]; dh = g[H:2H] + q*dc, flushed; dh is
+// written to `dh` (E x H) and, when non-null, to o1 / o2 with row strides s1 / s2.
+// Returns the number of flushed values.
+EXPORT(advance)
+int32_t advance(int32_t H, int32_t E, const float* g, float* dc, int32_t fresh, const float* coef, float* dh,
+                float* o1, int32_t s1, float* o2, int32_t s2) {
+  const float* f = coef;
+  const float* q = coef + 5 * H;
+  int32_t count = 0;
+  for (int32_t e = 0; e < E; e++) {
+    const float* ge = g + e * 2 * H;
+    float* ce = dc + e * H;
+    float* he = dh + e * H;
+    float* p1 = o1 ? o1 + e * s1 : 0;
+    float* p2 = o2 ? o2 + e * s2 : 0;
+    int32_t k = 0;
+    for (; k + 4 <= H; k += 4) {
+      v128_t c = wasm_v128_load(ge + k);
+      if (!fresh) c = wasm_f32x4_add(c, wasm_f32x4_mul(wasm_v128_load(f + k), wasm_v128_load(ce + k)));
+      c = flush4(c, &count);
+      wasm_v128_store(ce + k, c);
+      v128_t h = wasm_f32x4_add(wasm_v128_load(ge + H + k), wasm_f32x4_mul(wasm_v128_load(q + k), c));
+      h = flush4(h, &count);
+      wasm_v128_store(he + k, h);
+      if (p1) wasm_v128_store(p1 + k, h);
+      if (p2) wasm_v128_store(p2 + k, h);
+    }
+    for (; k < H; k++) {
+      float c = ge[k];
+      if (!fresh) c += f[k] * ce[k];
+      c = flush1(c, &count);
+      ce[k] = c;
+      float h = flush1(ge[H + k] + q[k] * c, &count);
+      he[k] = h;
+      if (p1) p1[k] = h;
+      if (p2) p2[k] = h;
+    }
+  }
+  return count;
+}
+
+// acc[0:n] += src[0:n] (float32 into float64)
+EXPORT(accumulate)
+void accumulate(double* acc, const float* src, int32_t n) {
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t s = wasm_v128_load(src + i);
+    v128_t lo = wasm_f64x2_promote_low_f32x4(s);
+    v128_t hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(s, s, 2, 3, 0, 1));
+    wasm_v128_store(acc + i, wasm_f64x2_add(wasm_v128_load(acc + i), lo));
+    wasm_v128_store(acc + i + 2, wasm_f64x2_add(wasm_v128_load(acc + i + 2), hi));
+  }
+  for (; i < n; i++) acc[i] += (double)src[i];
+}

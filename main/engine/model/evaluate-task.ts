@@ -1,0 +1,51 @@
+// The `evaluate` worker task: perplexity of a saved model on a corpus split (encoded with
+// the model's own vocabulary) or on given token ids.
+import type { EvaluateResult, EvaluateTaskParams } from '../../../shared/schemas/model';
+import { EvaluateTaskParamsSchema } from '../../../shared/schemas/model';
+import { encodeSplit } from '../corpus/corpus-reader';
+import { indexVocabulary } from '../corpus/vocabulary';
+import type { TaskFn } from '../jobs/task-context';
+import { selectBackend } from './backend';
+import { loadLanguageModel } from './model-files';
+import { evaluatePerplexity } from './perplexity';
+import { parseTaskParams } from './task-params';
+
+export interface EvaluateProgress {
+  windows: number;
+  totalWindows: number;
+}
+
+export const evaluateTask: TaskFn<EvaluateTaskParams, EvaluateResult, EvaluateProgress> = async (raw, ctx) => {
+  const params = parseTaskParams('evaluate', EvaluateTaskParamsSchema, raw);
+  const backend = await selectBackend(params.backend);
+  const t0 = performance.now();
+  const { model, vocab } = await loadLanguageModel(params.modelDir);
+  try {
+    const src = params.source;
+    const tokens = src.kind === 'corpus' ? await encodeSplit(src.dir, src.split, indexVocabulary(vocab)) : src.tokens;
+    const what = src.kind === 'corpus' ? `the ${src.split} split of ${src.dir}` : 'the token stream';
+    let last = 0;
+    const r = evaluatePerplexity(model, tokens, {
+      batchSize: params.batchSize,
+      bptt: params.bptt,
+      what,
+      onWindow: (done, total) => {
+        const now = performance.now();
+        if (now - last > 200 || done === total) {
+          last = now;
+          ctx.progress({ windows: done, totalWindows: total });
+        }
+        return ctx.isCancelled();
+      },
+    });
+    return {
+      ...r,
+      modelDir: params.modelDir,
+      split: src.kind === 'corpus' ? src.split : null,
+      backend: backend.description,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    model.dispose();
+  }
+};

@@ -1,0 +1,135 @@
+// Importing a TensorFlow.js Layers model (model.json + the weight files its manifest
+// lists) with its vocabulary. The model is checked (architecture, activations, shapes
+// against the vocabulary, finite weights) and rewritten in the canonical form trained
+// models have (model.json + weights.bin, vocab.json, training.json marked 'imported').
+import * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import type { Architecture, ImportModelResult } from '../../../shared/schemas/model';
+import { MODEL_META_SCHEMA_VERSION } from '../../../shared/schemas/model';
+import { UserError } from '../jobs/errors';
+import { assignWeights } from './extract-weights';
+import { artifactsOf, readModelFiles } from './file-io-handler';
+import type { LstmLayerWeights, LstmLmWeights, RecurrentActivation } from './lstm-weights';
+import { buildLstmLm } from './lstm-lm';
+import { saveModelWeights, writeModelMeta, writeVocabulary } from './model-files';
+import { checkTopology, topologyLayers } from './model-topology';
+import { readVocabularyFile } from './vocab-file';
+
+export interface ImportOptions {
+  /** Path of the model.json. */
+  modelJson: string;
+  /** vocab.json or a one-word-per-line text file (see vocab-file.ts). */
+  vocab: string;
+  /** Folder to write the canonical model into (created if missing). */
+  outDir: string;
+}
+
+/** Refuses a weight holding NaN or ±Inf, naming it. */
+function checkFinite(file: string, specs: tf.io.WeightsManifestEntry[], data: ArrayBuffer): void {
+  const named = tf.io.decodeWeights(data, specs);
+  try {
+    for (const spec of specs) {
+      const t = named[spec.name];
+      if (!t || t.dtype !== 'float32') continue;
+      const v = t.dataSync();
+      for (let i = 0; i < v.length; i++) {
+        if (!Number.isFinite(v[i])) {
+          throw new UserError(
+            `${file}: weight '${spec.name}' (shape [${spec.shape.join(', ')}]) holds ${v[i]} at index ${i}; the model cannot be used`,
+          );
+        }
+      }
+    }
+  } finally {
+    tf.dispose(Object.values(named));
+  }
+}
+
+const copy = (t: tf.Tensor) => Float32Array.from(t.dataSync() as Float32Array);
+
+export async function importTfjsModel(opts: ImportOptions): Promise<ImportModelResult> {
+  const modelJsonPath = path.resolve(opts.modelJson);
+  const vocabPath = path.resolve(opts.vocab);
+  const files = await readModelFiles(modelJsonPath);
+  const checked = checkTopology(modelJsonPath, topologyLayers(modelJsonPath, files.modelJson.modelTopology));
+  const vocab = await readVocabularyFile(vocabPath);
+  const V = vocab.words.length;
+  if (checked.embedding.inputDim !== V) {
+    throw new UserError(
+      `vocabulary size mismatch: ${vocabPath} lists ${V} words, but the Embedding of ${modelJsonPath} has ${checked.embedding.inputDim} rows`,
+    );
+  }
+  if (checked.dense.units !== V) {
+    throw new UserError(
+      `vocabulary size mismatch: ${vocabPath} lists ${V} words, but the output Dense layer '${checked.dense.name}' of ${modelJsonPath} has ${checked.dense.units} units`,
+    );
+  }
+  checkFinite(modelJsonPath, files.weightSpecs, files.weightData);
+
+  let source: tf.LayersModel;
+  try {
+    source = await tf.loadLayersModel(tf.io.fromMemory(artifactsOf(files)));
+  } catch (err) {
+    throw new UserError(`${modelJsonPath}: cannot load the TensorFlow.js model: ${(err as Error).message}`);
+  }
+  let weights: LstmLmWeights;
+  try {
+    weights = weightsOf(source, checked.embedding.outputDim, V, checked.lstms.map((l) => l.recurrentActivation));
+  } finally {
+    source.dispose();
+  }
+  const arch: Architecture = {
+    vocabSize: V,
+    embeddingDim: checked.embedding.outputDim,
+    layers: checked.lstms.map((l) => ({ units: l.units, recurrentActivation: l.recurrentActivation })),
+    outputActivation: checked.dense.activation,
+  };
+  const model = buildLstmLm(arch, { initScale: 0.05, seed: 1, dropout: checked.dropoutRate });
+  try {
+    assignWeights(model, weights);
+    await saveModelWeights(opts.outDir, model);
+  } finally {
+    model.dispose();
+  }
+  await writeVocabulary(opts.outDir, vocab);
+  await writeModelMeta(opts.outDir, {
+    schemaVersion: MODEL_META_SCHEMA_VERSION,
+    created: new Date().toISOString(),
+    architecture: arch,
+    origin: { kind: 'imported', source: { modelJson: modelJsonPath, vocab: vocabPath, weightFiles: files.weightFiles }, notes: checked.notes },
+  });
+  return { outDir: opts.outDir, architecture: arch, notes: checked.notes };
+}
+
+/** Plain weights of a loaded model that passed checkTopology (biases default to zero when absent). */
+function weightsOf(model: tf.LayersModel, E: number, V: number, acts: RecurrentActivation[]): LstmLmWeights {
+  const layers = model.layers;
+  const emb = layers.find((l) => l.getClassName() === 'Embedding') as tf.layers.Layer;
+  const out = layers[layers.length - 1];
+  let inputSize = E;
+  const lstm: LstmLayerWeights[] = layers
+    .filter((l) => l.getClassName() === 'LSTM')
+    .map((l, i) => {
+      const [k, r, b] = l.getWeights();
+      const units = r.shape[0] as number;
+      const layer: LstmLayerWeights = {
+        inputSize,
+        units,
+        kernel: copy(k),
+        recurrentKernel: copy(r),
+        bias: b ? copy(b) : new Float32Array(4 * units),
+        recurrentActivation: acts[i],
+      };
+      inputSize = units;
+      return layer;
+    });
+  const [dk, db] = out.getWeights();
+  return {
+    vocabSize: V,
+    embeddingDim: E,
+    embedding: copy(emb.getWeights()[0]),
+    layers: lstm,
+    outputKernel: copy(dk),
+    outputBias: db ? copy(db) : new Float32Array(V),
+  };
+}

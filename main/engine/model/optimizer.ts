@@ -1,0 +1,68 @@
+// Parameter updates with a learning rate that can change every epoch (the PTB schedule),
+// and global-norm gradient clipping. Written over plain ops rather than tf.train's
+// optimizers so the schedule applies to Adam as well, without reaching into their fields.
+import * as tf from '@tensorflow/tfjs';
+
+export interface Optimizer {
+  /** Applies one update with grads already scaled by the clipping factor. */
+  apply(vars: tf.Variable[], grads: tf.NamedTensorMap, learningRate: number): void;
+  dispose(): void;
+}
+
+export function sgd(): Optimizer {
+  return {
+    apply(vars, grads, lr) {
+      tf.tidy(() => {
+        for (const v of vars) v.assign(tf.sub(v, tf.mul(grads[v.name], lr)));
+      });
+    },
+    dispose() {},
+  };
+}
+
+/** Adam (Kingma & Ba) with bias correction; β1 0.9, β2 0.999, ε 1e-8 as usual. */
+export function adam(beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8): Optimizer {
+  const m = new Map<string, tf.Variable>();
+  const s = new Map<string, tf.Variable>();
+  let t = 0;
+  return {
+    apply(vars, grads, lr) {
+      t++;
+      const c1 = 1 - beta1 ** t;
+      const c2 = 1 - beta2 ** t;
+      tf.tidy(() => {
+        for (const v of vars) {
+          const g = grads[v.name];
+          if (!m.has(v.name)) {
+            m.set(v.name, tf.variable(tf.zerosLike(v), false));
+            s.set(v.name, tf.variable(tf.zerosLike(v), false));
+          }
+          const mv = m.get(v.name) as tf.Variable;
+          const sv = s.get(v.name) as tf.Variable;
+          mv.assign(tf.add(tf.mul(mv, beta1), tf.mul(g, 1 - beta1)));
+          sv.assign(tf.add(tf.mul(sv, beta2), tf.mul(tf.square(g), 1 - beta2)));
+          const step = tf.div(tf.div(mv, c1), tf.add(tf.sqrt(tf.div(sv, c2)), epsilon));
+          v.assign(tf.sub(v, tf.mul(step, lr)));
+        }
+      });
+    },
+    dispose() {
+      for (const v of [...m.values(), ...s.values()]) v.dispose();
+      m.clear();
+      s.clear();
+    },
+  };
+}
+
+/**
+ * Global L2 norm of all gradients, and grads scaled so that norm ≤ maxNorm (maxNorm 0: no
+ * clipping). Returns new tensors; the caller disposes both maps.
+ */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: number } {
+  const names = Object.keys(grads);
+  const norm = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]))))).dataSync()[0]);
+  const scale = maxNorm > 0 && norm > maxNorm ? maxNorm / norm : 1;
+  const out: tf.NamedTensorMap = {};
+  for (const n of names) out[n] = scale === 1 ? tf.clone(grads[n]) : tf.mul(grads[n], scale);
+  return { grads: out, norm };
+}

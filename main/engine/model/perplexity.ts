@@ -1,0 +1,66 @@
+// Perplexity of a model on a token stream: exp of the mean cross-entropy over every
+// predicted token, with the stream cut into B parallel streams and the state carried
+// through each (the PTB convention, documented in batchify.ts). Dropout is off.
+import * as tf from '@tensorflow/tfjs';
+import type { PerplexityResult } from '../../../shared/schemas/model';
+import { JobCancelledError } from '../jobs/errors';
+import { batchify, predictedTokens, windowAt, windowCount } from './batchify';
+import type { LmTensors, LstmState } from './lstm-forward';
+import { windowLoss, zeroState } from './lstm-forward';
+import type { LstmLmWeights } from './lstm-weights';
+import { disposeTensors, tensorsFromWeights } from './extract-weights';
+import { modelTensors } from './lstm-lm';
+
+export interface PerplexityOptions {
+  batchSize: number;
+  bptt: number;
+  /** Names the stream in error messages. */
+  what?: string;
+  /** Called after each window; return true to stop (throws JobCancelledError). */
+  onWindow?: (done: number, total: number) => boolean | void;
+}
+
+/** Perplexity with the given weight tensors. */
+export function perplexityOf(p: LmTensors, tokens: Int32Array, opts: PerplexityOptions): PerplexityResult {
+  const vocabSize = p.embedding.shape[0] as number;
+  const b = batchify(tokens, opts.batchSize, vocabSize, opts.what ?? 'the token stream');
+  const total = windowCount(b, opts.bptt);
+  let state: LstmState = zeroState(p, b.batch);
+  let nllSum = 0;
+  for (let k = 0; k < total; k++) {
+    const w = windowAt(b, opts.bptt, k);
+    const loss = tf.tidy(() => {
+      const r = windowLoss(p, w, state, null);
+      state = r.state;
+      return r.loss.dataSync()[0] as number;
+    });
+    nllSum += loss * w.targets.length;
+    if (opts.onWindow?.(k + 1, total)) throw new JobCancelledError();
+  }
+  const predicted = predictedTokens(b);
+  const crossEntropy = nllSum / predicted;
+  return {
+    perplexity: Math.exp(crossEntropy),
+    crossEntropy,
+    predicted,
+    used: b.data.length,
+    dropped: b.dropped,
+    batchSize: b.batch,
+    bptt: opts.bptt,
+  };
+}
+
+/** Perplexity of a Layers model (canonical architecture) on a token stream. */
+export function evaluatePerplexity(model: tf.LayersModel, tokens: Int32Array, opts: PerplexityOptions): PerplexityResult {
+  return perplexityOf(modelTensors(model), tokens, opts);
+}
+
+/** Perplexity of plain weights (e.g. from extractWeights) on a token stream. */
+export function weightsPerplexity(w: LstmLmWeights, tokens: Int32Array, opts: PerplexityOptions): PerplexityResult {
+  const t = tensorsFromWeights(w);
+  try {
+    return perplexityOf(t, tokens, opts);
+  } finally {
+    disposeTensors(t);
+  }
+}

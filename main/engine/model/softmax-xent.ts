@@ -1,0 +1,57 @@
+// The output layer and its loss as one op: mean softmax cross-entropy of the logits
+// h·W + b against the targets, with a hand-written gradient. The gradient p − onehot is
+// formed in a plain array instead of through a [N, V]
+// one-hot tensor, and the matMul gradients use explicit transposes (tfjs's
+// transposed-operand matMul is ~10× slower on wasm).
+import * as tf from '@tensorflow/tfjs';
+
+/** Logits h·W + b, [N, V]. */
+export function logitsOf(h: tf.Tensor, W: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  return tf.fused.matMul({ a: h as tf.Tensor2D, b: W as tf.Tensor2D, bias: b }) as tf.Tensor2D;
+}
+
+/**
+ * −log p_y per row computed as (max − logit_y) − log p_max: p_max ≥ 1/V never
+ * underflows, so this is exact without a separate log-sum-exp pass.
+ */
+function rowNll(logits: tf.Tensor2D, p: tf.Tensor2D, flat: Int32Array): tf.Tensor1D {
+  const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, 'int32'));
+  return tf.sub(tf.sub(tf.max(logits, 1), picked), tf.log(tf.max(p, 1))) as tf.Tensor1D;
+}
+
+export function softmaxCrossEntropy(h: tf.Tensor, W: tf.Tensor, b: tf.Tensor, targets: Int32Array): tf.Scalar {
+  const N = targets.length;
+  const V = W.shape[1] as number;
+  const flat = new Int32Array(N);
+  for (let n = 0; n < N; n++) flat[n] = n * V + targets[n];
+  const op = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [hh, ww, bb, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const logits = logitsOf(hh, ww, bb);
+    const p = tf.softmax(logits);
+    save([hh, ww, p]);
+    return {
+      value: tf.mean(rowNll(logits, p, flat)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sh, sw, sp] = saved as tf.Tensor2D[];
+        // The cpu backend hands out its own storage; other backends return a fresh copy.
+        const raw = sp.dataSync() as Float32Array;
+        const g = tf.getBackend() === 'cpu' ? Float32Array.from(raw) : raw;
+        for (let n = 0; n < N; n++) g[flat[n]] -= 1;
+        const G = tf.tensor2d(g, [N, V]);
+        const s = tf.div(dy, N);
+        // [h, 1]ᵀ·G gives dW and, in its last row, db (the column sums of G) in one GEMM. It is
+        // computed as (Gᵀ·[h, 1])ᵀ: on wasm, packing the small [h, 1] as the right operand is
+        // much cheaper than packing the [N, V] G.
+        const hAug = tf.concat([sh, tf.ones([N, 1])], 1);
+        const H = sh.shape[1];
+        const dWb = tf.transpose(tf.mul(tf.matMul(tf.transpose(G), hAug), s)) as tf.Tensor2D;
+        return [
+          tf.mul(tf.matMul(G, tf.transpose(sw)), s),
+          tf.slice(dWb, [0, 0], [H, V]),
+          tf.reshape(tf.slice(dWb, [H, 0], [1, V]), [V]),
+        ];
+      },
+    };
+  }) as Parameters<typeof tf.customGrad>[0]);
+  return op(h, W, b) as tf.Scalar;
+}

@@ -1,0 +1,245 @@
+// On-disk formats of a language model folder (models/<id>/): vocab.json, training.json,
+// and the training configuration they record. model.json + weights.bin are the standard
+// TensorFlow.js Layers format and are validated by the loader, not here.
+import { z } from 'zod';
+import { ItemIdSchema } from './project';
+
+export const MODEL_META_SCHEMA_VERSION = 1;
+
+/** vocab.json: a word's id is its index in `words`; `unk` and `eos` (if any) are members of `words`. */
+export const VocabularySchema = z
+  .object({
+    words: z.array(z.string().min(1, 'words must not be empty strings')).min(2, 'needs at least 2 words'),
+    unk: z.string(),
+    eos: z.string().nullable(),
+  })
+  .superRefine((v, ctx) => {
+    const seen = new Set<string>();
+    v.words.forEach((w, i) => {
+      if (seen.has(w)) ctx.addIssue({ code: 'custom', path: ['words', i], message: `'${w}' listed twice` });
+      seen.add(w);
+    });
+    if (!seen.has(v.unk)) ctx.addIssue({ code: 'custom', path: ['unk'], message: `'${v.unk}' is not in words` });
+    if (v.eos !== null && !seen.has(v.eos))
+      ctx.addIssue({ code: 'custom', path: ['eos'], message: `'${v.eos}' is not in words` });
+  });
+export type VocabularyFile = z.infer<typeof VocabularySchema>;
+
+export const RecurrentActivationSchema = z.enum(['sigmoid', 'hard_sigmoid']);
+
+/** What the analyses need to know about the network, also readable from model.json. */
+export const ArchitectureSchema = z.object({
+  vocabSize: z.number().int().min(2),
+  embeddingDim: z.number().int().positive(),
+  /** One entry per LSTM layer, bottom first. */
+  layers: z.array(z.object({ units: z.number().int().positive(), recurrentActivation: RecurrentActivationSchema })).min(1),
+  /** Activation of the output Dense layer as saved ('softmax' for trained models; logits are the pre-activation). */
+  outputActivation: z.enum(['softmax', 'linear']),
+});
+export type Architecture = z.infer<typeof ArchitectureSchema>;
+
+const PosInt = z.number().int().positive();
+
+/**
+ * Training configuration. Defaults reproduce the configuration of Verwimp et al. (2018):
+ * 1 layer, embedding 64, hidden 256, vocabulary 10k, dropout 0.5, SGD with lr 1 kept for
+ * 6 epochs then ×0.8 per epoch, gradient clipping at global norm 5, batch 20, BPTT 50.
+ */
+export const TrainConfigSchema = z.object({
+  layers: PosInt.max(8).default(1),
+  embeddingDim: PosInt.default(64),
+  hiddenSize: PosInt.default(256),
+  /** Vocabulary size including <unk> and <eos>. */
+  vocabSize: z.number().int().min(3).default(10000),
+  epochs: PosInt.default(13),
+  batchSize: PosInt.default(20),
+  bptt: PosInt.default(50),
+  optimizer: z.enum(['sgd', 'adam']).default('sgd'),
+  /** null: 1 for SGD, 0.001 for Adam. */
+  learningRate: z.number().positive().nullable().default(null),
+  /** lr(epoch) = learningRate × lrDecay^max(0, epoch − lrDecayAfter), epochs counted from 1. */
+  lrDecay: z.number().positive().max(1).default(0.8),
+  lrDecayAfter: z.number().int().nonnegative().default(6),
+  /** Global gradient-norm clipping threshold; 0 turns clipping off. */
+  clipNorm: z.number().nonnegative().default(5),
+  /** Dropout on each LSTM layer's output (before the next layer and before Dense). */
+  dropout: z.number().min(0).lt(1).default(0.5),
+  /** Dropout on the embedding output (the LSTM input); off by default. */
+  embeddingDropout: z.number().min(0).lt(1).default(0),
+  /** Weights start uniform in [−initScale, initScale] (Zaremba et al.); biases zero, forget-gate bias 1. */
+  initScale: z.number().positive().default(0.05),
+  /** Stop after this many epochs without a better validation perplexity; null: never. */
+  patience: PosInt.nullable().default(null),
+  /** Train on the first N tokens of the training split only; null: all. */
+  maxTokens: PosInt.nullable().default(null),
+  seed: z.number().int().min(1).max(2 ** 31 - 1).default(1),
+});
+export type TrainConfig = z.infer<typeof TrainConfigSchema>;
+export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
+
+const Finite = z.number().refine(Number.isFinite, 'must be finite');
+const NullableFinite = Finite.nullable();
+
+export const EpochRecordSchema = z.object({
+  epoch: PosInt,
+  learningRate: z.number(),
+  /** Mean cross-entropy per predicted token (nats) over the epoch, dropout on. */
+  trainLoss: Finite,
+  trainPerplexity: Finite,
+  validLoss: Finite,
+  validPerplexity: Finite,
+  seconds: z.number().nonnegative(),
+  tokensPerSecond: z.number().nonnegative(),
+});
+export type EpochRecord = z.infer<typeof EpochRecordSchema>;
+
+export const BackendRecordSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  versions: z.record(z.string(), z.string()),
+});
+
+const Timestamp = z.iso.datetime({ offset: true });
+
+const TrainedOriginSchema = z.object({
+  kind: z.literal('trained'),
+  /** Corpus the model was trained on: project id (if known) and folder at training time. */
+  corpus: z.object({ id: ItemIdSchema.nullable(), dir: z.string().nullable() }),
+  config: TrainConfigSchema,
+  trainTokens: z.number().int().nonnegative(),
+  validTokens: z.number().int().nonnegative(),
+  /** Streams used for validation: batchSize, fewer if the valid split is shorter than 2·batchSize tokens. */
+  validBatchSize: PosInt,
+  history: z.array(EpochRecordSchema),
+  /** Epoch whose weights are saved (lowest validation perplexity); null if no epoch finished. */
+  bestEpoch: PosInt.nullable(),
+  bestValidPerplexity: NullableFinite,
+  stoppedEarly: z.boolean(),
+  cancelled: z.boolean(),
+  /** False while training is still running (training.json is rewritten after every epoch). */
+  complete: z.boolean(),
+  wallSeconds: z.number().nonnegative(),
+  tokensPerSecond: z.number().nonnegative(),
+  backend: BackendRecordSchema,
+});
+
+const ImportedOriginSchema = z.object({
+  kind: z.literal('imported'),
+  /** Absolute paths of the files given to the import. */
+  source: z.object({ modelJson: z.string(), vocab: z.string(), weightFiles: z.array(z.string()) }),
+  /** Observations a user should know (e.g. Embedding maskZero), empty when none. */
+  notes: z.array(z.string()),
+});
+
+/** training.json, schema version 1. */
+export const ModelMetaSchema = z.object({
+  schemaVersion: z.literal(MODEL_META_SCHEMA_VERSION),
+  created: Timestamp,
+  architecture: ArchitectureSchema,
+  origin: z.discriminatedUnion('kind', [TrainedOriginSchema, ImportedOriginSchema]),
+});
+export type ModelMeta = z.infer<typeof ModelMetaSchema>;
+export type TrainedOrigin = z.infer<typeof TrainedOriginSchema>;
+export type ImportedOrigin = z.infer<typeof ImportedOriginSchema>;
+
+export const BackendPreferenceSchema = z.enum(['auto', 'tensorflow', 'tensorflow-gpu', 'wasm', 'cpu']);
+
+/** Parameters of the `train` worker task. */
+export const TrainTaskParamsSchema = z.object({
+  /** Where the corpus comes from: an imported corpus folder, or token ids given directly. */
+  source: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('corpus'), dir: z.string().min(1), id: ItemIdSchema.nullable().default(null) }),
+    z.object({
+      kind: z.literal('tokens'),
+      train: z.instanceof(Int32Array),
+      valid: z.instanceof(Int32Array),
+      vocab: VocabularySchema,
+    }),
+  ]),
+  /** Folder the model files are written into (created if missing). */
+  outDir: z.string().min(1),
+  config: TrainConfigSchema.prefault({}),
+  backend: BackendPreferenceSchema.default('auto'),
+});
+export type TrainTaskParams = z.input<typeof TrainTaskParamsSchema>;
+
+/** Progress of the `train` task. */
+export interface TrainProgress {
+  phase: 'train' | 'valid';
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batchesPerEpoch: number;
+  tokensPerSecond: number;
+  /** Mean cross-entropy (nats/token) of the current epoch so far, dropout on. */
+  trainLoss: number;
+  learningRate: number;
+  /** Estimated seconds left for the whole run (all remaining epochs, with validation). */
+  secondsLeft: number;
+  /** Set on the event that ends an epoch's validation. */
+  validPerplexity?: number;
+  bestEpoch: number | null;
+}
+
+/** Result of the `train` task (also the `partial` of its JobCancelledError). */
+export interface TrainResult {
+  outDir: string;
+  /** False only when cancelled before the first epoch finished: nothing was written. */
+  checkpointSaved: boolean;
+  bestEpoch: number | null;
+  bestValidPerplexity: number | null;
+  epochsRun: number;
+  stoppedEarly: boolean;
+  cancelled: boolean;
+  wallSeconds: number;
+  tokensPerSecond: number;
+  backend: string;
+}
+
+/** Parameters of the `evaluate` task: perplexity of a saved model on a corpus split or given ids. */
+export const EvaluateTaskParamsSchema = z.object({
+  modelDir: z.string().min(1),
+  source: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('corpus'), dir: z.string().min(1), split: z.enum(['train', 'valid', 'test']) }),
+    z.object({ kind: z.literal('tokens'), tokens: z.instanceof(Int32Array) }),
+  ]),
+  batchSize: PosInt.default(20),
+  bptt: PosInt.default(50),
+  backend: BackendPreferenceSchema.default('auto'),
+});
+export type EvaluateTaskParams = z.input<typeof EvaluateTaskParamsSchema>;
+
+export interface PerplexityResult {
+  perplexity: number;
+  /** Mean cross-entropy in nats per predicted token. */
+  crossEntropy: number;
+  /** Number of predicted tokens (B × (L − 1), see perplexity.ts). */
+  predicted: number;
+  /** Tokens used (B × L); the remainder of the stream, fewer than B tokens, is dropped. */
+  used: number;
+  dropped: number;
+  batchSize: number;
+  bptt: number;
+}
+
+export interface EvaluateResult extends PerplexityResult {
+  modelDir: string;
+  split: string | null;
+  backend: string;
+  seconds: number;
+}
+
+/** Parameters of the `import-model` task. */
+export const ImportModelParamsSchema = z.object({
+  modelJson: z.string().min(1),
+  vocab: z.string().min(1),
+  outDir: z.string().min(1),
+  backend: BackendPreferenceSchema.default('auto'),
+});
+export type ImportModelParams = z.input<typeof ImportModelParamsSchema>;
+
+export interface ImportModelResult {
+  outDir: string;
+  architecture: Architecture;
+  notes: string[];
+}
