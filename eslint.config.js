@@ -26,7 +26,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/**/*.{ts,mjs,js}', 'test/**/*.ts', 'build/**/*.{mjs,ts,js}', '*.{js,ts,mjs}'],
+    files: ['main/**/*.{ts,mjs,js}', 'test/**/*.ts', 'build/**/*.{mjs,ts,js}', '*.{js,ts,mjs}', 'renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.node } },
   },
   {
@@ -43,7 +43,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['renderer/**/*.ts'],
+    files: ['renderer/src/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': ['error', { paths: [...noNode, ...noElectron], patterns: noElectronPatterns }],

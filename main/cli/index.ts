@@ -5,6 +5,8 @@ import { EXIT_USER } from './command-runner';
 import { registerInfo } from './commands/info';
 import { registerProject } from './commands/project';
 import { registerCorpus } from './commands/corpus';
+import { registerModel } from './commands/model';
+import { registerServe } from './commands/serve';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -12,16 +14,19 @@ export function buildProgram(): Command {
     .name('mnemoscope')
     .description('What a recurrent language model remembers, and for how long (state-gradient analysis).')
     .version(APP.version)
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Subcommands inherit this only if it is set before they are added.
+    .exitOverride();
   registerProject(program);
   registerCorpus(program);
+  registerModel(program);
   registerInfo(program);
+  registerServe(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (err) {

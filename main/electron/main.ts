@@ -1,10 +1,11 @@
-// Electron main process: window, security settings, and the contract bound to ipcMain.
-// Everything heavy lives in the engine (worker threads); this file stays thin.
+// Electron main process: window, security settings, and the contract bound to ipcMain
+// (calls) and webContents.send (events, one channel per event type). Everything heavy
+// lives in the engine (worker threads); this file stays thin.
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { procedures, IPC_PREFIX } from '../../shared/contract';
-import { callProcedure } from '../engine/handlers';
+import { PROCEDURE_NAMES, IPC_PREFIX, IPC_EVENT_PREFIX } from '../../shared/names';
+import { createEngine } from '../engine/handlers/create-engine';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/main/electron
 const rendererIndex = path.join(here, '..', '..', 'renderer', 'index.html');
@@ -49,6 +50,18 @@ function isOurRenderer(url: string | undefined): boolean {
   return typeof url === 'string' && url.split('#')[0].split('?')[0] === rendererUrl;
 }
 
+const engine = createEngine({
+  onInternalError: (procedure, err) => console.error(`mnemoscope: internal error in '${procedure}':`, err),
+});
+
+// Job events go to every window that shows our renderer, each type on its own channel.
+engine.subscribe((event) => {
+  for (const win of BrowserWindow.getAllWindows()) {
+    if (win.isDestroyed() || !isOurRenderer(win.webContents.getURL())) continue;
+    win.webContents.send(IPC_EVENT_PREFIX + event.name, event.payload);
+  }
+});
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -78,16 +91,23 @@ if (!app.requestSingleInstanceLock()) {
     });
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
-    for (const name of Object.keys(procedures)) {
+    for (const name of PROCEDURE_NAMES) {
       ipcMain.handle(IPC_PREFIX + name, async (event, input: unknown) => {
         if (!isOurRenderer(event.senderFrame?.url)) throw new Error('request from an unknown frame refused');
-        return callProcedure(name, input);
+        return engine.dispatch(name, input); // a Reply: validated, never throws
       });
     }
     createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();
     });
+  });
+
+  // Running jobs are cancelled before quitting, so no staging folder is left half-written.
+  app.on('will-quit', (event) => {
+    if (engine.jobs.activeCount === 0) return;
+    event.preventDefault();
+    void engine.close().finally(() => app.quit());
   });
 
   app.on('window-all-closed', () => {

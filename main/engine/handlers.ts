@@ -1,25 +1,23 @@
-// The engine's implementation of the contract's procedures. Transports (Electron IPC,
-// WebSocket, direct calls) validate the input with the contract's schema, then call these.
-import { procedures, type ProcedureName, type ProcedureInput, type ProcedureOutput } from '../../shared/contract';
-import { selectBackend } from './model/backend';
-import { APP } from './app-version';
-import { UserError } from './jobs/errors';
+// The engine's implementation of the contract's procedures, assembled from one file per
+// area under handlers/. Transports never call these directly: they go through
+// handlers/dispatch.ts, which validates the request first (see handlers/create-engine.ts).
+import { corpusHandlers } from './handlers/corpus-handlers';
+import { engineHandlers } from './handlers/engine-handlers';
+import { jobHandlers } from './handlers/job-handlers';
+import { modelHandlers } from './handlers/model-handlers';
+import { projectHandlers } from './handlers/project-handlers';
+import { runHandlers } from './handlers/run-handlers';
+import type { EngineContext, Handlers } from './handlers/types';
 
-type Handlers = { [N in ProcedureName]: (input: ProcedureInput<N>) => Promise<ProcedureOutput<N>> };
+export type { EngineContext, Handlers } from './handlers/types';
 
-export const handlers: Handlers = {
-  engineInfo: async () => {
-    const backend = await selectBackend();
-    return { app: APP, backend };
-  },
-};
-
-/** Validates a request against the contract and runs its handler. */
-export async function callProcedure(name: string, rawInput: unknown): Promise<unknown> {
-  if (!Object.hasOwn(procedures, name)) throw new UserError(`unknown procedure '${name}'`);
-  const proc = name as ProcedureName;
-  const parsed = procedures[proc].input.safeParse(rawInput ?? {});
-  if (!parsed.success) throw new UserError(`invalid request for '${name}': ${parsed.error.message}`);
-  const output = await (handlers[proc] as (i: unknown) => Promise<unknown>)(parsed.data);
-  return procedures[proc].output.parse(output);
+export function createHandlers(ctx: EngineContext): Handlers {
+  return {
+    ...engineHandlers(ctx),
+    ...projectHandlers(ctx),
+    ...corpusHandlers(ctx),
+    ...modelHandlers(ctx),
+    ...runHandlers(ctx),
+    ...jobHandlers(ctx),
+  };
 }

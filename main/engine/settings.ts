@@ -1,0 +1,87 @@
+// The user's settings file (~/.config/mnemoscope/settings.json, or $XDG_CONFIG_HOME,
+// or $MNEMOSCOPE_CONFIG_DIR for tests and portable installs). Read with zod, each bad
+// field falling back to its default; written atomically, one change at a time.
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  DEFAULT_SETTINGS,
+  MAX_RECENT_PROJECTS,
+  SettingsSchema,
+  type Settings,
+  type SettingsPatch,
+  type SettingsReply,
+} from '../../shared/settings';
+import { writeJsonAtomic } from './project/atomic-write';
+import { parseJsonText, validateJson } from './project/read-json';
+
+export function defaultSettingsFile(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MNEMOSCOPE_CONFIG_DIR) return path.join(env.MNEMOSCOPE_CONFIG_DIR, 'settings.json');
+  const base = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
+  return path.join(base, 'mnemoscope', 'settings.json');
+}
+
+export class SettingsStore {
+  // Changes are chained so two quick updates in one process never lose one another.
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly file: string = defaultSettingsFile()) {}
+
+  async read(): Promise<SettingsReply> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.reply(DEFAULT_SETTINGS, null);
+      return this.reply(DEFAULT_SETTINGS, `${this.file}: cannot read settings: ${(err as Error).message}`);
+    }
+    try {
+      return this.reply(validateJson(this.file, parseJsonText(this.file, text), SettingsSchema, 'settings'), null);
+    } catch (err) {
+      return this.reply(DEFAULT_SETTINGS, (err as Error).message);
+    }
+  }
+
+  /** Apply `change` to the settings on disk and save the result. */
+  update(change: (current: Settings) => Settings): Promise<SettingsReply> {
+    const run = async () => {
+      const current = await this.read();
+      if (current.problem !== null) await this.keepBrokenCopy();
+      const next = SettingsSchema.parse(change(current.settings));
+      await fs.mkdir(path.dirname(this.file), { recursive: true });
+      await writeJsonAtomic(this.file, next);
+      return this.reply(next, null);
+    };
+    const result = this.tail.then(run, run);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  patch(patch: SettingsPatch): Promise<SettingsReply> {
+    return this.update((s) => ({
+      recentProjects: patch.recentProjects ?? s.recentProjects,
+      window: patch.window !== undefined ? patch.window : s.window,
+      theme: patch.theme ?? s.theme,
+    }));
+  }
+
+  /** Put a project first in the recent list (one entry per folder). */
+  rememberProject(dir: string, name: string): Promise<SettingsReply> {
+    return this.update((s) => ({
+      ...s,
+      recentProjects: [{ dir, name, opened: new Date().toISOString() }, ...s.recentProjects.filter((r) => r.dir !== dir)].slice(
+        0,
+        MAX_RECENT_PROJECTS,
+      ),
+    }));
+  }
+
+  private reply(settings: Settings, problem: string | null): SettingsReply {
+    return { settings, file: this.file, problem };
+  }
+
+  // A file we could not read is kept beside the new one, so a hand edit is not lost for good.
+  private async keepBrokenCopy(): Promise<void> {
+    await fs.copyFile(this.file, `${this.file}.broken`).catch(() => undefined);
+  }
+}

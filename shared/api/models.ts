@@ -1,0 +1,36 @@
+// Language models in a project. Training, importing and evaluating are jobs.
+import { z } from 'zod';
+import { DeletedSchema, ItemRefSchema, ProjectRefSchema } from './common';
+import { ArchitectureSchema, ModelMetaSchema } from '../schemas/model';
+import { ManifestEntrySchema } from '../schemas/project';
+
+/** What a list of models shows, from training.json and the size of weights.bin. */
+export const ModelSummarySchema = z.object({
+  origin: z.enum(['trained', 'imported']),
+  architecture: ArchitectureSchema,
+  /** The corpus it was trained on (project id), when known. */
+  corpus: z.string().nullable(),
+  epochsRun: z.number().int().nonnegative().nullable(),
+  bestEpoch: z.number().int().positive().nullable(),
+  bestValidPerplexity: z.number().nullable(),
+  /** False while training is still writing it, or for a cancelled run. */
+  complete: z.boolean(),
+  cancelled: z.boolean(),
+  backend: z.string().nullable(),
+  weightsBytes: z.number().int().nonnegative().nullable(),
+});
+export type ModelSummary = z.infer<typeof ModelSummarySchema>;
+
+export const ModelListingSchema = ManifestEntrySchema.extend({
+  summary: ModelSummarySchema.nullable(),
+  /** Why training.json could not be read, when it could not. */
+  problem: z.string().nullable(),
+});
+export type ModelListing = z.infer<typeof ModelListingSchema>;
+
+export const modelProcedures = {
+  modelList: { input: ProjectRefSchema, output: z.array(ModelListingSchema) },
+  /** training.json in full (configuration and per-epoch history) with the summary. */
+  modelShow: { input: ItemRefSchema, output: z.object({ summary: ModelSummarySchema, meta: ModelMetaSchema }) },
+  modelDelete: { input: ItemRefSchema, output: DeletedSchema },
+};

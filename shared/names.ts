@@ -1,0 +1,39 @@
+// The names of the contract's procedures and events, as plain data with no imports, so
+// the renderer and the sandboxed preload can build their API objects without loading
+// zod. contract.ts checks at compile time that these lists match its schema maps exactly.
+
+export const PROCEDURE_NAMES = [
+  'engineInfo',
+  'settingsGet',
+  'settingsSet',
+  'projectCreate',
+  'projectOpen',
+  'projectInfo',
+  'projectRecent',
+  'corpusList',
+  'corpusShow',
+  'classSetList',
+  'corpusDelete',
+  'modelList',
+  'modelShow',
+  'modelDelete',
+  'runList',
+  'runDelete',
+  'jobStart',
+  'jobCancel',
+  'jobList',
+] as const;
+export type ProcedureName = (typeof PROCEDURE_NAMES)[number];
+
+export const EVENT_NAMES = ['jobProgress', 'jobEnd', 'jobLog'] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
+
+/** The preload's and the client's subscription function for an event: jobProgress → onJobProgress. */
+export type SubscriberName<E extends EventName> = `on${Capitalize<E>}`;
+export function subscriberName<E extends EventName>(event: E): SubscriberName<E> {
+  return `on${event[0].toUpperCase()}${event.slice(1)}` as SubscriberName<E>;
+}
+
+/** Electron IPC channels: one per procedure (invoke) and one per event type (main → renderer). */
+export const IPC_PREFIX = 'mnemoscope:';
+export const IPC_EVENT_PREFIX = 'mnemoscope:event:';

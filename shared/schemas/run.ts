@@ -1,0 +1,209 @@
+// An analysis run: what is asked for (AnalyzeParams, the job's input), and what is kept on
+// disk as runs/<id>/run.json (RunRecord) beside the .npy arrays listed in RUN_ARRAYS.
+// main/engine/runs/ writes and reads these; the UI, export and compare read them.
+import { z } from 'zod';
+import { ItemIdSchema } from './project';
+import { RunSummarySchema } from './run-summary';
+
+export const RUN_SCHEMA_VERSION = 1;
+
+const int = z.number().int();
+const count = int.nonnegative();
+const num = z.number();
+
+export const AnalysisSplitSchema = z.enum(['valid', 'test']);
+export const TargetStateSchema = z.enum(['c', 'h']);
+export const NormalizeSchema = z.enum(['none', 'equal-variance']);
+
+/** What a caller asks for; everything but the ids has a default (see RunConfig for the resolved form). */
+export const AnalyzeParamsSchema = z.object({
+  /** the project folder (absolute path) */
+  project: z.string().min(1),
+  model: ItemIdSchema,
+  corpus: ItemIdSchema,
+  /** id of the new run */
+  id: ItemIdSchema,
+  /** display name in the project manifest (default: the id) */
+  name: z.string().optional(),
+  split: AnalysisSplitSchema.default('test'),
+  state: TargetStateSchema.default('c'),
+  /** 1-based LSTM layer; default the last */
+  layer: int.positive().optional(),
+  maxDelay: count.default(30),
+  streams: int.positive().default(20),
+  /** analyse only the first N tokens of the split */
+  maxTokens: int.positive().optional(),
+  /** quick estimate: only N uniformly sampled source positions */
+  sample: int.positive().optional(),
+  /** seed of the sample */
+  seed: int.default(1),
+  normalize: NormalizeSchema.default('none'),
+  /** `NAME=CLASS_A:CLASS_B` or a built-in name; default: the paper's sg-pl and common-proper when defined */
+  properties: z.array(z.string()).optional(),
+  /** class sets of the corpus to accumulate per class; default all of them */
+  classSets: z.array(z.string()).optional(),
+  /** up to 50 words with their own accumulators */
+  words: z.array(z.string()).optional(),
+  /** uncertainty groups K */
+  groups: int.positive().default(10),
+  /** worker threads of the accumulation; default all cores, 0 = in the calling thread */
+  workers: count.optional(),
+});
+export type AnalyzeParams = z.input<typeof AnalyzeParamsSchema>;
+export type AnalyzeParamsResolved = z.output<typeof AnalyzeParamsSchema>;
+
+/** Progress of an analysis job: `fraction` is of the current phase. */
+export interface AnalyzeProgress {
+  phase: 'prepare' | 'accumulate' | 'summarise' | 'write';
+  fraction: number;
+  label: string;
+  secondsLeft: number | null;
+}
+
+export const PropertySpecSchema = z.object({ name: z.string(), classA: z.string(), classB: z.string() });
+
+/** A class accumulated by source word: `name` is the bare class name unless two sets share it (then `set/class`). */
+export const RunClassSchema = z.object({
+  name: z.string(),
+  set: z.string(),
+  class: z.string(),
+  /** word types of the class that are in the model's vocabulary */
+  types: count,
+});
+
+export const RunWordSchema = z.object({ word: z.string(), id: count });
+
+export const RunConfigSchema = z.object({
+  split: AnalysisSplitSchema,
+  state: TargetStateSchema,
+  /** 1-based */
+  layer: int.positive(),
+  layers: int.positive(),
+  maxDelay: count,
+  streams: int.positive(),
+  maxTokens: int.positive().nullable(),
+  sample: int.positive().nullable(),
+  seed: int.nullable(),
+  normalize: NormalizeSchema,
+  groups: int.positive(),
+  workers: count,
+  classSets: z.array(z.string()),
+  /** in the order of the first axis of G_class.npy */
+  classes: z.array(RunClassSchema),
+  /** in the order of the first axis of G_word.npy */
+  words: z.array(RunWordSchema),
+  properties: z.array(PropertySpecSchema),
+  /** singular vector pairs kept per delay (k of V.npy, U.npy) */
+  vectors: count,
+});
+
+export const RunSoftwareSchema = z.object({
+  app: z.string(),
+  node: z.string(),
+  /** package → version (tfjs, tfjs-core, tfjs-backend-wasm, …) */
+  versions: z.record(z.string(), z.string()),
+  /** backend of the accumulation workers, e.g. 'wasm (SIMD, single thread)' */
+  backend: z.string(),
+  /** GEMM engine and tangent kernels of the accumulation */
+  engine: z.string(),
+  kernels: z.string(),
+  /** accumulation worker threads (0: ran in the job's own thread) */
+  workers: count,
+  platform: z.string(),
+  cpus: count,
+});
+
+export const RunTimingsSchema = z.object({
+  /** reading the model, corpus and classes */
+  prepareSeconds: num,
+  /** accumulation wall time, including worker start-up */
+  accumulateSeconds: num,
+  /** sweep time of the slowest worker (what the GFLOP/s rate is over) */
+  computeSeconds: num,
+  /** CPU time of the sweeps summed over workers, when known */
+  cpuSeconds: num.nullable(),
+  /** all SVDs */
+  svdSeconds: num,
+  /** the whole summary (SVDs, properties, probes, fits) */
+  summariseSeconds: num,
+  writeSeconds: num,
+  totalSeconds: num,
+});
+
+export const RunFlopsSchema = z.object({
+  /** nominal flops, 8·E·H·K per (source, step) and layer (DESIGN §4) */
+  nominal: num,
+  /** flops the GEMMs actually executed */
+  gemm: num,
+  /** nominal flops / computeSeconds / 1e9 */
+  gflopsPerSecond: num,
+});
+
+export const RunCountsSchema = z.object({
+  /** tokens of the split, before streams and --max-tokens */
+  splitTokens: count,
+  streams: int.positive(),
+  /** steps per stream T */
+  length: int.positive(),
+  /** positions analysed, streams × length */
+  positions: count,
+  /** source positions that started tangents (sampled, or all positions) */
+  sources: count,
+  /** (source, step) pairs per delay τ = 0..D (also counts.npy) */
+  pairs: z.array(num),
+  /** per class / word: pairs per delay */
+  classPairs: z.record(z.string(), z.array(num)),
+  wordPairs: z.record(z.string(), z.array(num)),
+  /** pairs per delay of each uncertainty group [K][D+1] */
+  groupPairs: z.array(z.array(num)),
+  /** groups left out of the standard errors because they had no pair at some delay */
+  groupsDropped: z.array(count),
+});
+
+export const RunArrayInfoSchema = z.object({
+  file: z.string(),
+  dtype: z.enum(['<f4', '<f8', '<i4']),
+  shape: z.array(count),
+  description: z.string(),
+});
+
+/** runs/<id>/run.json, schema version 1. */
+export const RunRecordSchema = z.object({
+  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
+  id: ItemIdSchema,
+  /** model and corpus ids (the project store reads these two loosely) */
+  model: ItemIdSchema,
+  corpus: ItemIdSchema,
+  split: AnalysisSplitSchema,
+  created: z.iso.datetime({ offset: true }),
+  /** the model's shape: vocabulary, embedding size and units per layer */
+  modelShape: z.object({ vocabSize: count, embeddingDim: count, units: z.array(count) }),
+  config: RunConfigSchema,
+  software: RunSoftwareSchema,
+  timings: RunTimingsSchema,
+  flops: RunFlopsSchema,
+  counts: RunCountsSchema,
+  /** tangent values flushed to zero below 1e-30 (denormal guard); 0 means none */
+  flushedValues: count,
+  arrays: z.array(RunArrayInfoSchema),
+  warnings: z.array(z.string()),
+  summary: RunSummarySchema,
+});
+
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+export type RunClass = z.infer<typeof RunClassSchema>;
+export type RunArrayInfo = z.infer<typeof RunArrayInfoSchema>;
+
+/** The array files of a run folder. G_class/G_word exist only when classes/words were accumulated. */
+export const RUN_ARRAY_FILES = {
+  tokens: 'tokens.npy',
+  G: 'G.npy',
+  classG: 'G_class.npy',
+  wordG: 'G_word.npy',
+  spectrum: 'spectrum.npy',
+  V: 'V.npy',
+  U: 'U.npy',
+  counts: 'counts.npy',
+} as const;
+export type RunArrayName = keyof typeof RUN_ARRAY_FILES;

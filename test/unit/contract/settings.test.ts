@@ -1,0 +1,71 @@
+// The settings file: defaults when absent, one bad field never costs the others, a broken
+// file is kept aside when replaced, and writes are atomic and never lose each other.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SettingsStore, defaultSettingsFile } from '../../../main/engine/settings';
+import { MAX_RECENT_PROJECTS } from '../../../shared/settings';
+import { tempDir } from './helpers';
+
+async function store(content?: string) {
+  const dir = await tempDir('mnemo-settings-');
+  const file = path.join(dir, 'mnemoscope', 'settings.json');
+  if (content !== undefined) {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, content);
+  }
+  return new SettingsStore(file);
+}
+
+describe('settings', () => {
+  it('lives under the config folder', () => {
+    expect(defaultSettingsFile({ HOME: '/home/ada' })).toMatch(/\.config[/\\]mnemoscope[/\\]settings\.json$/);
+    expect(defaultSettingsFile({ XDG_CONFIG_HOME: '/cfg' })).toBe(path.join('/cfg', 'mnemoscope', 'settings.json'));
+    expect(defaultSettingsFile({ MNEMOSCOPE_CONFIG_DIR: '/portable' })).toBe(path.join('/portable', 'settings.json'));
+  });
+
+  it('gives the defaults when there is no file yet', async () => {
+    const s = await store();
+    expect(await s.read()).toEqual({ settings: { recentProjects: [], window: null, theme: 'system' }, file: s.file, problem: null });
+  });
+
+  it('keeps the good fields of a file with bad ones', async () => {
+    const good = { dir: '/p/a', name: 'A', opened: '2025-01-02T03:04:05.000Z' };
+    const s = await store(JSON.stringify({ theme: 'purple', window: { width: 900, height: 700 }, recentProjects: [good, { dir: 3 }], future: 1 }));
+    expect(await s.read()).toMatchObject({ settings: { theme: 'system', window: { width: 900, height: 700 }, recentProjects: [good] }, problem: null });
+  });
+
+  it('reports a file that is not JSON, shows defaults, and keeps it aside when replaced', async () => {
+    const s = await store('{"theme": "dark",');
+    const read = await s.read();
+    expect(read.settings.theme).toBe('system');
+    expect(read.problem).toMatch(/settings\.json: invalid JSON at line 1/);
+    expect(await s.patch({ theme: 'dark' })).toMatchObject({ settings: { theme: 'dark' }, problem: null });
+    expect(await fs.readFile(`${s.file}.broken`, 'utf8')).toBe('{"theme": "dark",');
+    expect(JSON.parse(await fs.readFile(s.file, 'utf8'))).toMatchObject({ theme: 'dark' });
+  });
+
+  it('puts a project first in the recent list, once per folder, at most ten', async () => {
+    const s = await store();
+    for (let i = 0; i < MAX_RECENT_PROJECTS + 2; i++) await s.rememberProject(`/p/${i}`, `P${i}`);
+    await s.rememberProject('/p/5', 'P5 renamed');
+    const recent = (await s.read()).settings.recentProjects;
+    expect(recent).toHaveLength(MAX_RECENT_PROJECTS);
+    expect(recent.slice(0, 3).map((r) => [r.dir, r.name])).toEqual([
+      ['/p/5', 'P5 renamed'],
+      ['/p/11', 'P11'],
+      ['/p/10', 'P10'],
+    ]);
+    expect(recent.filter((r) => r.dir === '/p/5')).toHaveLength(1);
+  });
+
+  it('applies concurrent changes one after another, losing none, and leaves no temporary file', async () => {
+    const s = await store();
+    await Promise.all([s.rememberProject('/a', 'A'), s.patch({ theme: 'light' }), s.rememberProject('/b', 'B'), s.patch({ window: { width: 800, height: 600 } })]);
+    const { settings } = await s.read();
+    expect(settings.theme).toBe('light');
+    expect(settings.window).toEqual({ width: 800, height: 600 });
+    expect(settings.recentProjects.map((r) => r.dir)).toEqual(['/b', '/a']);
+    expect(await fs.readdir(path.dirname(s.file))).toEqual(['settings.json']);
+  });
+});
