@@ -6,6 +6,8 @@ import { registerInfo } from './commands/info';
 import { registerProject } from './commands/project';
 import { registerCorpus } from './commands/corpus';
 import { registerModel } from './commands/model';
+import { registerAnalyze } from './commands/analyze';
+import { registerExport } from './commands/export';
 import { registerServe } from './commands/serve';
 
 export function buildProgram(): Command {
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerProject(program);
   registerCorpus(program);
   registerModel(program);
+  registerAnalyze(program);
+  registerExport(program);
   registerInfo(program);
   registerServe(program);
   return program;
