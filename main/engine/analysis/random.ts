@@ -1,16 +1,10 @@
 // Deterministic pseudo-random numbers for the analysis (probe splits): same seed, same split,
 // on every platform.
+import { mulberry32 } from '../seeded-random';
 
-/** mulberry32: a small, fast 32-bit generator; uniform in [0, 1). */
+/** Uniform in [0, 1); the seed is mixed first so that seed 0 and 1 do not start alike. */
 export function seededRandom(seed: number): () => number {
-  let s = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((Math.trunc(seed) ^ 0x9e3779b9) >>> 0);
 }
 
 /** Fisher–Yates shuffle driven by `rand`. */

@@ -6,6 +6,7 @@
 // This is independent of workers and chunking, and lets the sweep add the sources of
 // one step and delay, which all share a group, into the same accumulator in a row.
 import { UserError } from '../jobs/errors';
+import { mulberry32 } from '../seeded-random';
 
 export interface StreamLayout {
   /** [streams, length], row-major: exactly the tokens analysed. */
@@ -28,17 +29,8 @@ export function groupOf(step: number, length: number, groups: number): number {
   return Math.floor((step * groups) / length);
 }
 
-/** mulberry32: small, fast, seeded; good enough to pick sample positions reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The engine's seeded PRNG; picks sample positions reproducibly. */
+export const seededRandom = mulberry32;
 
 /**
  * A uniform sample of n distinct positions out of 0..total-1 without replacement,

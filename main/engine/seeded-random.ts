@@ -1,0 +1,16 @@
+// The engine's one deterministic PRNG (mulberry32): small, fast, and the same sequence on
+// every platform and backend, so dropout masks, samples and probe splits are reproducible.
+
+export type Rng = () => number;
+
+/** Uniform in [0, 1). */
+export function mulberry32(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
