@@ -10,6 +10,7 @@ export const taskRegistry: Record<string, Loader> = {
   evaluate: async () => (await import('../model/evaluate-task')).evaluateTask as TaskFn,
   'import-model': async () => (await import('../model/import-model-task')).importModelTask as TaskFn,
   gradients: async () => (await import('../gradients/gradients-task')).gradientsTask as TaskFn,
+  analyze: async () => (await import('../runs/analyze-run')).analyzeRun as TaskFn,
 };
 
 export type TaskName = keyof typeof taskRegistry;

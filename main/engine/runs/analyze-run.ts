@@ -2,10 +2,11 @@
 // gradients (in further worker threads, one per core), summarise, and write runs/<id>/.
 // Everything happens inside store.stageItem, so a failed or cancelled run leaves nothing.
 // Run in a worker thread, the big arrays never cross to the caller: only run.json does.
+import os from 'node:os';
 import path from 'node:path';
 import { accumulateStateGradients, type GradientProgress } from '../gradients';
 import { JobCancelledError, UserError } from '../jobs/errors';
-import type { TaskContext, TaskFn } from '../jobs/task-context';
+import type { TaskFn } from '../jobs/task-context';
 import { openProject, writeJsonAtomic } from '../project';
 import { describeSchemaError } from '../project/read-json';
 import { ITEM_META_FILE } from '../project/layout';
@@ -21,7 +22,6 @@ import { prepareRun } from './prepare-run';
 import { runArrayParts, writeRunArrays } from './run-arrays';
 import { buildRunRecord, runConfig } from './run-record';
 import { summariseAccumulation } from './summarise-accumulation';
-import os from 'node:os';
 
 export interface AnalyzeResult {
   /** the run's folder */
@@ -129,6 +129,3 @@ export const analyzeRun: TaskFn<AnalyzeParams, AnalyzeResult, AnalyzeProgress> =
     stop();
   }
 };
-
-/** analyzeRun in the calling thread (tests, or a caller that is itself a worker). */
-export type AnalyzeContext = TaskContext<AnalyzeProgress>;

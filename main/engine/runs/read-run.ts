@@ -1,0 +1,54 @@
+// Reading a run folder back (UI, export, compare): run.json validated against the schema,
+// arrays on demand, each checked against the shape run.json lists for it. Every problem is
+// a UserError naming the file.
+import path from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../jobs/errors';
+import { readNpy, type NpyArray } from '../project';
+import { parseJsonText, readTextFile, validateJson } from '../project/read-json';
+import { ITEM_META_FILE } from '../project/layout';
+import { RUN_ARRAY_FILES, RUN_SCHEMA_VERSION, RunRecordSchema, type RunArrayName, type RunRecord } from '../../../shared/schemas/run';
+
+export interface RunData {
+  dir: string;
+  record: RunRecord;
+  /** whether the run has this array (G_class / G_word only when classes / words were accumulated) */
+  hasArray(name: RunArrayName): boolean;
+  /** reads one array file, checking its dtype and shape against run.json */
+  readArray(name: RunArrayName): Promise<NpyArray>;
+}
+
+export async function readRunRecord(dir: string): Promise<RunRecord> {
+  const file = path.join(dir, ITEM_META_FILE.run);
+  const value = parseJsonText(file, await readTextFile(file, 'run.json'));
+  const probe = z.object({ schemaVersion: z.number().int() }).safeParse(value);
+  if (probe.success && probe.data.schemaVersion > RUN_SCHEMA_VERSION) {
+    throw new UserError(
+      `${file}: written by a newer Mnemoscope (run schema version ${probe.data.schemaVersion}, this one reads up to ${RUN_SCHEMA_VERSION}); update Mnemoscope`,
+    );
+  }
+  return validateJson(file, value, RunRecordSchema, 'run.json');
+}
+
+export async function readRun(dir: string): Promise<RunData> {
+  const record = await readRunRecord(dir);
+  const info = (name: RunArrayName) => record.arrays.find((a) => a.file === RUN_ARRAY_FILES[name]);
+  return {
+    dir,
+    record,
+    hasArray: (name) => info(name) !== undefined,
+    readArray: async (name) => {
+      const listed = info(name);
+      const file = path.join(dir, RUN_ARRAY_FILES[name]);
+      if (!listed) throw new UserError(`${file}: run '${record.id}' has no ${RUN_ARRAY_FILES[name]} (see the arrays in run.json)`);
+      const arr = await readNpy(file);
+      const same = arr.dtype === listed.dtype && arr.shape.length === listed.shape.length && arr.shape.every((d, i) => d === listed.shape[i]);
+      if (!same) {
+        throw new UserError(
+          `${file}: ${arr.dtype} [${arr.shape.join(', ')}] does not match run.json, which lists ${listed.dtype} [${listed.shape.join(', ')}]`,
+        );
+      }
+      return arr;
+    },
+  };
+}
