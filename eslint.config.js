@@ -30,6 +30,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   {
+    // CommonJS scripts (the electronegativity wrapper must hook require()).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['main/**/*.ts'],
     ignores: ['main/electron/**'],
     rules: { 'no-restricted-imports': ['error', { paths: noElectron, patterns: noElectronPatterns }] },

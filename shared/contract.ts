@@ -12,6 +12,7 @@ import { corpusProcedures } from './api/corpora';
 import { modelProcedures } from './api/models';
 import { runProcedures } from './api/runs';
 import { jobProcedures } from './api/jobs';
+import { demoProcedures } from './api/demo';
 
 export { EngineInfoSchema, BackendAttemptSchema, type EngineInfo } from './api/engine';
 export { PROCEDURE_NAMES, EVENT_NAMES, IPC_PREFIX, IPC_EVENT_PREFIX, subscriberName } from './names';
@@ -29,6 +30,7 @@ export const procedures = {
   ...modelProcedures,
   ...runProcedures,
   ...jobProcedures,
+  ...demoProcedures,
 } as const satisfies Record<ProcedureName, ProcedureSchemas>;
 
 // The name lists in names.ts (which the renderer and preload use) must match the schema map exactly.

@@ -5,6 +5,10 @@
 // in main/engine/handlers/job-runners.ts (the compiler asks for it).
 import { z } from 'zod';
 import { importCorpusJob } from './job-kinds/import-corpus';
+import { trainJob } from './job-kinds/train';
+import { importModelJob } from './job-kinds/import-model';
+import { evaluateJob } from './job-kinds/evaluate';
+import { analyzeJob } from './job-kinds/analyze';
 
 export interface JobKindSchemas {
   params: z.ZodType;
@@ -14,6 +18,10 @@ export interface JobKindSchemas {
 
 export const jobKinds = {
   'import-corpus': importCorpusJob,
+  train: trainJob,
+  'import-model': importModelJob,
+  evaluate: evaluateJob,
+  analyze: analyzeJob,
 } as const satisfies Record<string, JobKindSchemas>;
 
 export type JobKind = keyof typeof jobKinds;

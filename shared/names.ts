@@ -10,18 +10,23 @@ export const PROCEDURE_NAMES = [
   'projectOpen',
   'projectInfo',
   'projectRecent',
+  'projectDemo',
   'corpusList',
   'corpusShow',
   'classSetList',
+  'corpusPreview',
   'corpusDelete',
   'modelList',
   'modelShow',
   'modelDelete',
   'runList',
+  'runShow',
+  'runCompare',
   'runDelete',
   'jobStart',
   'jobCancel',
   'jobList',
+  'jobDefaults',
 ] as const;
 export type ProcedureName = (typeof PROCEDURE_NAMES)[number];
 

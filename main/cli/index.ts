@@ -8,7 +8,9 @@ import { registerCorpus } from './commands/corpus';
 import { registerModel } from './commands/model';
 import { registerAnalyze } from './commands/analyze';
 import { registerExport } from './commands/export';
+import { registerSynthetic } from './commands/synthetic';
 import { registerServe } from './commands/serve';
+import { registerDemo } from './commands/demo';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -24,8 +26,10 @@ export function buildProgram(): Command {
   registerModel(program);
   registerAnalyze(program);
   registerExport(program);
+  registerSynthetic(program);
   registerInfo(program);
   registerServe(program);
+  registerDemo(program);
   return program;
 }
 

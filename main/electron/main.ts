@@ -1,11 +1,12 @@
 // Electron main process: window, security settings, and the contract bound to ipcMain
 // (calls) and webContents.send (events, one channel per event type). Everything heavy
 // lives in the engine (worker threads); this file stays thin.
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, session } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PROCEDURE_NAMES, IPC_PREFIX, IPC_EVENT_PREFIX } from '../../shared/names';
 import { createEngine } from '../engine/handlers/create-engine';
+import { firstStart, FIRST_START_HASH, type FirstStart } from '../engine/demo';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/main/electron
 const rendererIndex = path.join(here, '..', '..', 'renderer', 'index.html');
@@ -23,7 +24,7 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function createWindow(): BrowserWindow {
+function createWindow(hash = ''): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
     height: 860,
@@ -39,10 +40,12 @@ function createWindow(): BrowserWindow {
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Middle-click would open links in new windows (electronegativity AUXCLICK_JS_CHECK).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(rendererUrl);
+  void win.loadURL(rendererUrl + hash);
   return win;
 }
 
@@ -62,9 +65,15 @@ engine.subscribe((event) => {
   }
 });
 
+// First start (no recent project): the engine installs the demo project and puts it first
+// in the recent list; the window opens at once, on the demo sweep's plots, and the
+// renderer's calls that read the recent list wait for the install (engine/demo/first-start.ts).
+let start: FirstStart | undefined;
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  start = firstStart(engine, (err) => console.error('mnemoscope: the demo project could not be installed:', err));
   app.on('second-instance', () => {
     const [win] = BrowserWindow.getAllWindows();
     if (win) {
@@ -78,14 +87,11 @@ if (!app.requestSingleInstanceLock()) {
       if (!isOurRenderer(url)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      // Links to documentation open in the user's browser, never in the app.
-      if (url.startsWith('https://')) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
+    // The app is offline and opens no other windows, not even the user's browser.
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
     });
@@ -94,10 +100,11 @@ if (!app.requestSingleInstanceLock()) {
     for (const name of PROCEDURE_NAMES) {
       ipcMain.handle(IPC_PREFIX + name, async (event, input: unknown) => {
         if (!isOurRenderer(event.senderFrame?.url)) throw new Error('request from an unknown frame refused');
+        await start?.before(name);
         return engine.dispatch(name, input); // a Reply: validated, never throws
       });
     }
-    createWindow();
+    createWindow((await start?.isFirst) ? FIRST_START_HASH : '');
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();
     });

@@ -7,6 +7,7 @@ import { jobHandlers } from './handlers/job-handlers';
 import { modelHandlers } from './handlers/model-handlers';
 import { projectHandlers } from './handlers/project-handlers';
 import { runHandlers } from './handlers/run-handlers';
+import { demoHandlers } from './handlers/demo-handlers';
 import type { EngineContext, Handlers } from './handlers/types';
 
 export type { EngineContext, Handlers } from './handlers/types';
@@ -19,5 +20,6 @@ export function createHandlers(ctx: EngineContext): Handlers {
     ...modelHandlers(ctx),
     ...runHandlers(ctx),
     ...jobHandlers(ctx),
+    ...demoHandlers(ctx),
   };
 }

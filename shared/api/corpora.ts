@@ -1,7 +1,7 @@
 // Corpora and their class sets. Importing one is a job (jobStart with kind 'import-corpus').
 import { z } from 'zod';
 import { DeletedSchema, FolderPathSchema, ItemRefSchema, ProjectRefSchema } from './common';
-import { CorpusManifestSchema } from '../schemas/corpus';
+import { CorpusManifestSchema, TagsetSchema, UserFormatSchema } from '../schemas/corpus';
 import { ItemIdSchema, ManifestEntrySchema } from '../schemas/project';
 
 export const ClassSetSummarySchema = z.object({
@@ -21,6 +21,22 @@ export const CorpusListingSchema = ManifestEntrySchema.extend({
 });
 export type CorpusListing = z.infer<typeof CorpusListingSchema>;
 
+/** The first lines of a user's corpus file and what an import would make of it. */
+export const CorpusPreviewSchema = z.object({
+  /** Absolute path of the file on the engine's machine. */
+  path: z.string(),
+  /** The first non-empty lines, each cut at 400 characters. */
+  lines: z.array(z.string()),
+  /** True when the file has more non-empty lines than shown. */
+  more: z.boolean(),
+  /** The format the import would detect, from the same first lines it looks at. */
+  format: UserFormatSchema,
+  /** The tagset of the fine tags the import would detect ('none': untagged). */
+  tagset: TagsetSchema,
+  bytes: z.number().int().nonnegative(),
+});
+export type CorpusPreview = z.infer<typeof CorpusPreviewSchema>;
+
 export const corpusProcedures = {
   corpusList: { input: ProjectRefSchema, output: z.array(CorpusListingSchema) },
   /** Statistics (tokens, types, OOV per split, tag counts) and the class sets. */
@@ -31,6 +47,11 @@ export const corpusProcedures = {
   classSetList: {
     input: z.strictObject({ project: FolderPathSchema, corpus: ItemIdSchema }),
     output: z.array(ClassSetSummarySchema),
+  },
+  /** Reads the first lines of a file about to be imported and detects its format and tagset. */
+  corpusPreview: {
+    input: z.strictObject({ path: FolderPathSchema, lines: z.number().int().min(1).max(100).default(20) }),
+    output: CorpusPreviewSchema,
   },
   /** Runs that used the corpus stay readable (runList marks the missing input). */
   corpusDelete: { input: ItemRefSchema, output: DeletedSchema },

@@ -2,7 +2,28 @@
 import { z } from 'zod';
 import { NoInputSchema } from './common';
 import { JobIdSchema, JobStartSchema } from '../jobs';
+import { TrainConfigSchema } from '../schemas/model';
+import { AnalysisSplitSchema, NormalizeSchema, TargetStateSchema } from '../schemas/run';
 import { JobSummarySchema } from '../events';
+
+/** The defaults the engine fills in for what a job's form leaves out, so a UI can show them. */
+export const JobDefaultsSchema = z.object({
+  /** TrainConfigSchema.parse({}): the paper authors' configuration. */
+  train: TrainConfigSchema,
+  /** The defaults of AnalyzeParamsSchema (layer: the last; workers: all cores). */
+  analyze: z.object({
+    split: AnalysisSplitSchema,
+    state: TargetStateSchema,
+    maxDelay: z.number().int().nonnegative(),
+    streams: z.number().int().positive(),
+    seed: z.number().int(),
+    normalize: NormalizeSchema,
+    groups: z.number().int().positive(),
+  }),
+  /** Compute backends a job may ask for ('auto': the fastest that works). */
+  backends: z.array(z.string()),
+});
+export type JobDefaults = z.infer<typeof JobDefaultsSchema>;
 
 export const jobProcedures = {
   /** Returns at once; watch jobProgress / jobEnd events with this id. */
@@ -11,4 +32,5 @@ export const jobProcedures = {
   jobCancel: { input: z.strictObject({ jobId: JobIdSchema }), output: z.object({ cancelled: z.boolean() }) },
   /** Running jobs and the most recent ended ones, newest first. */
   jobList: { input: NoInputSchema, output: z.object({ active: z.array(JobSummarySchema), recent: z.array(JobSummarySchema) }) },
+  jobDefaults: { input: NoInputSchema, output: JobDefaultsSchema },
 };

@@ -1,9 +1,57 @@
 // Analysis runs in a project. Running a sweep is a job.
 import { z } from 'zod';
-import { DeletedSchema, ItemRefSchema, ProjectRefSchema } from './common';
-import { RunListingSchema } from '../schemas/project';
+import { DeletedSchema, FolderPathSchema, ItemRefSchema, ProjectRefSchema } from './common';
+import { ItemIdSchema, RunListingSchema } from '../schemas/project';
+import { RunRecordSchema } from '../schemas/run';
+
+/** The settings that make two runs measure different things (DESIGN §3): compare with care. */
+export const ComparabilitySettingSchema = z.enum(['state', 'layer', 'normalisation', 'corpus', 'split']);
+export type ComparabilitySetting = z.infer<typeof ComparabilitySettingSchema>;
+
+export const ComparabilityWarningSchema = z.object({
+  setting: ComparabilitySettingSchema,
+  /** each run's value of the setting, in the order the runs were asked for */
+  values: z.array(z.object({ run: ItemIdSchema, value: z.string() })),
+  /** one sentence for people */
+  message: z.string(),
+});
+export type ComparabilityWarning = z.infer<typeof ComparabilityWarningSchema>;
+
+export const RunShowOutputSchema = z.object({
+  record: RunRecordSchema,
+  /** spectrum.npy: all singular values of each Ḡ_τ, descending, [delays][min(H, E)] */
+  spectrum: z.array(z.array(z.number())),
+});
+export type RunShowOutput = z.infer<typeof RunShowOutputSchema>;
+
+export const RunCompareOutputSchema = z.object({
+  /**
+   * run.json of each run, in the order asked for. The words aligned with the singular
+   * directions are left out (every delay's `aligned` is []) to keep the reply small.
+   */
+  records: z.array(RunRecordSchema),
+  warnings: z.array(ComparabilityWarningSchema),
+});
+export type RunCompareOutput = z.infer<typeof RunCompareOutputSchema>;
+
+/** At most this many runs in one comparison. */
+export const MAX_COMPARED_RUNS = 12;
 
 export const runProcedures = {
   runList: { input: ProjectRefSchema, output: z.array(RunListingSchema) },
+  /** run.json in full, with the singular-value spectrum of every delay. */
+  runShow: { input: z.strictObject({ project: FolderPathSchema, run: ItemIdSchema }), output: RunShowOutputSchema },
+  /** Several runs side by side, with the settings in which they differ that make them not comparable. */
+  runCompare: {
+    input: z.strictObject({
+      project: FolderPathSchema,
+      runs: z
+        .array(ItemIdSchema)
+        .min(1, 'name at least one run')
+        .max(MAX_COMPARED_RUNS, `compare at most ${MAX_COMPARED_RUNS} runs at once`)
+        .refine((ids) => new Set(ids).size === ids.length, 'a run is named twice'),
+    }),
+    output: RunCompareOutputSchema,
+  },
   runDelete: { input: ItemRefSchema, output: DeletedSchema },
 };

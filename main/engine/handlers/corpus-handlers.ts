@@ -1,10 +1,37 @@
 // Listing, showing and deleting corpora and listing their class sets.
-import { listClassSets, readCorpusManifest } from '../corpus';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { detectFileFormat, listClassSets, readCorpusManifest } from '../corpus';
+import { detectTagging } from '../corpus/tagging';
+import { firstNonEmptyLines } from '../corpus/text-lines';
+import { UserError } from '../jobs/errors';
 import type { EngineContext, HandlerGroup } from './types';
+
+/** Preview lines longer than this are cut (a CoNLL-U row or a sentence is far shorter). */
+const PREVIEW_LINE_CHARS = 400;
+
+/** The first lines of a file to import, with the format and tagset the import would detect. */
+export async function previewCorpusFile(file: string, lines: number) {
+  const full = path.resolve(file);
+  const stat = await fs.stat(full).catch(() => null);
+  if (!stat) throw new UserError(`${full}: no such file`);
+  if (!stat.isFile()) throw new UserError(`${full}: not a file (a folder?); give the path of a text file`);
+  const first = await firstNonEmptyLines(full, lines + 1);
+  const format = await detectFileFormat(full);
+  const { tagset } = await detectTagging(full, format);
+  return {
+    path: full,
+    lines: first.slice(0, lines).map((l) => (l.length > PREVIEW_LINE_CHARS ? `${l.slice(0, PREVIEW_LINE_CHARS)}…` : l)),
+    more: first.length > lines,
+    format,
+    tagset,
+    bytes: stat.size,
+  };
+}
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-export function corpusHandlers(ctx: EngineContext): HandlerGroup<'corpusList' | 'corpusShow' | 'classSetList' | 'corpusDelete'> {
+export function corpusHandlers(ctx: EngineContext): HandlerGroup<'corpusList' | 'corpusShow' | 'classSetList' | 'corpusPreview' | 'corpusDelete'> {
   return {
     corpusList: async ({ project }) => {
       const store = await ctx.projects.get(project);
@@ -29,6 +56,7 @@ export function corpusHandlers(ctx: EngineContext): HandlerGroup<'corpusList' | 
       await store.requireItem('corpus', corpus);
       return listClassSets(store.itemDir('corpus', corpus));
     },
+    corpusPreview: async ({ path: file, lines }) => previewCorpusFile(file, lines),
     corpusDelete: async ({ project, id }) => {
       await (await ctx.projects.get(project)).deleteItem('corpus', id);
       return { deleted: id };

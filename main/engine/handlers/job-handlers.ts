@@ -1,10 +1,25 @@
-// Starting, cancelling and listing jobs; their events flow through the job manager's listeners.
+// Starting, cancelling and listing jobs, and the defaults of their forms; their events flow
+// through the job manager's listeners.
+import { BackendPreferenceSchema, TrainConfigSchema } from '../../../shared/schemas/model';
+import { AnalyzeParamsSchema } from '../../../shared/schemas/run';
+import type { JobDefaults } from '../../../shared/api/jobs';
 import type { EngineContext, HandlerGroup } from './types';
 
-export function jobHandlers(ctx: EngineContext): HandlerGroup<'jobStart' | 'jobCancel' | 'jobList'> {
+export function jobDefaults(): JobDefaults {
+  // Placeholder ids: only the defaults of the other fields are read.
+  const a = AnalyzeParamsSchema.parse({ project: '-', model: 'm', corpus: 'c', id: 'r' });
+  return {
+    train: TrainConfigSchema.parse({}),
+    analyze: { split: a.split, state: a.state, maxDelay: a.maxDelay, streams: a.streams, seed: a.seed, normalize: a.normalize, groups: a.groups },
+    backends: [...BackendPreferenceSchema.options],
+  };
+}
+
+export function jobHandlers(ctx: EngineContext): HandlerGroup<'jobStart' | 'jobCancel' | 'jobList' | 'jobDefaults'> {
   return {
     jobStart: async ({ kind, params }) => ({ jobId: ctx.jobs.start(kind, params) }),
     jobCancel: async ({ jobId }) => ({ cancelled: ctx.jobs.cancel(jobId) }),
     jobList: async () => ctx.jobs.list(),
+    jobDefaults: async () => jobDefaults(),
   };
 }

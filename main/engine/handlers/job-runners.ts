@@ -4,6 +4,10 @@
 import { jobKinds, type JobKind, type JobParams, type JobResult } from '../../../shared/jobs';
 import type { JobRunner } from '../jobs/job-manager';
 import { importCorpusRunner } from './job-kinds/import-corpus';
+import { trainRunner } from './job-kinds/train';
+import { importModelRunner } from './job-kinds/import-model';
+import { evaluateRunner } from './job-kinds/evaluate';
+import { analyzeRunner } from './job-kinds/analyze';
 import type { ProjectCache } from './project-cache';
 
 export type JobRunners = { [K in JobKind]: JobRunner<JobParams<K>, JobResult<K>> };
@@ -15,6 +19,10 @@ export interface RunnerDeps {
 export function createJobRunners(deps: RunnerDeps): JobRunners {
   return {
     'import-corpus': importCorpusRunner(deps.projects),
+    train: trainRunner(deps.projects),
+    'import-model': importModelRunner(deps.projects),
+    evaluate: evaluateRunner(deps.projects),
+    analyze: analyzeRunner(deps.projects),
   };
 }
 

@@ -1,9 +1,41 @@
-// Listing and deleting analysis runs.
+// Listing, showing, comparing and deleting runs. Running a sweep is a job.
+import { readRun } from '../runs/read-run';
+import type { RunRecord } from '../../../shared/schemas/run';
+import { comparabilityWarnings } from './run-comparability';
 import type { EngineContext, HandlerGroup } from './types';
 
-export function runHandlers(ctx: EngineContext): HandlerGroup<'runList' | 'runDelete'> {
+/** Rows of a 2-D array, as plain numbers. */
+function rows(data: ArrayLike<number>, shape: readonly number[]): number[][] {
+  const [n, m] = shape;
+  const out: number[][] = [];
+  for (let i = 0; i < n; i++) out.push(Array.from({ length: m }, (_, j) => data[i * m + j]));
+  return out;
+}
+
+/** The record without the aligned words (the bulk of run.json), which a comparison does not show. */
+function withoutAlignedWords(record: RunRecord): RunRecord {
+  return { ...record, summary: { ...record.summary, delays: record.summary.delays.map((d) => ({ ...d, aligned: [] })) } };
+}
+
+export function runHandlers(ctx: EngineContext): HandlerGroup<'runList' | 'runShow' | 'runCompare' | 'runDelete'> {
+  const openRun = async (project: string, id: string) => {
+    const store = await ctx.projects.get(project);
+    await store.requireItem('run', id);
+    return readRun(store.itemDir('run', id));
+  };
+
   return {
     runList: async ({ project }) => (await ctx.projects.get(project)).listRuns(),
+    runShow: async ({ project, run }) => {
+      const data = await openRun(project, run);
+      const spectrum = await data.readArray('spectrum');
+      return { record: data.record, spectrum: rows(spectrum.data, spectrum.shape) };
+    },
+    runCompare: async ({ project, runs }) => {
+      const records: RunRecord[] = [];
+      for (const id of runs) records.push((await openRun(project, id)).record);
+      return { records: records.map(withoutAlignedWords), warnings: comparabilityWarnings(records) };
+    },
     runDelete: async ({ project, id }) => {
       await (await ctx.projects.get(project)).deleteItem('run', id);
       return { deleted: id };

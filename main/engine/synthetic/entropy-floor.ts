@@ -20,7 +20,8 @@ export function entropyFloor(spec: SyntheticSpec): EntropyFloor {
   const meanGap = G / 2;
   const length = K + 1 + meanGap;
   const h = Math.log(2 * M) + (K - 1) * Math.log(F) + Math.log(T) + Math.log(G + 1) + meanGap * Math.log(F);
-  const ce = h / length;
+  // In the control corpus the target's class is a coin flip: memory cannot help.
+  const ce = (spec.independentTargets ? h + Math.log(2) : h) / length;
   const ceNoMemory = (h + Math.log(2)) / length;
   return {
     crossEntropy: ce,
@@ -28,4 +29,20 @@ export function entropyFloor(spec: SyntheticSpec): EntropyFloor {
     withoutMemory: { crossEntropy: ceNoMemory, perplexity: Math.exp(ceNoMemory) },
     meanEpisodeLength: length,
   };
+}
+
+/**
+ * The ideal predictor's cross-entropy on these episodes (nats per token): the same sum as
+ * above with each episode's own gap, so it carries the sample's luck that a model sees too.
+ */
+export function empiricalFloor(spec: SyntheticSpec, episodes: readonly { words: readonly string[] }[]): number {
+  const { span: K, markersPerClass: M, targetsPerClass: T, fillers: F, maxGap: G } = spec;
+  let nats = 0;
+  let tokens = 0;
+  for (const e of episodes) {
+    const gap = e.words.length - K - 1;
+    nats += Math.log(2 * M) + (K - 1 + gap) * Math.log(F) + Math.log(T) + Math.log(G + 1) + (spec.independentTargets ? Math.log(2) : 0);
+    tokens += e.words.length;
+  }
+  return tokens > 0 ? nats / tokens : NaN;
 }

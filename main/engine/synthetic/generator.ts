@@ -1,6 +1,7 @@
 // Seeded generation of synthetic episodes (see spec.ts for the layout). Every choice is
 // uniform and independent, except that the target's class is the marker's class: the
-// marker is the only information about the target, and it is K tokens back.
+// marker is the only information about the target, and it is K tokens back (unless the
+// spec asks for the control corpus, where the target's class is a fresh coin flip).
 import type { SplitName } from '../../../shared/schemas/corpus';
 import { mulberry32, type Rng } from '../model/seeded-random';
 import { type SyntheticSpec, type SyntheticWords, checkSpec, syntheticWords } from './spec';
@@ -19,7 +20,8 @@ export function generateEpisode(spec: SyntheticSpec, words: SyntheticWords, rng:
   const cls: MarkerClass = rng() < 0.5 ? 'a' : 'b';
   const out = [pick(rng, cls === 'a' ? words.markerA : words.markerB)];
   for (let i = 1; i < spec.span; i++) out.push(pick(rng, words.fillers));
-  out.push(pick(rng, cls === 'a' ? words.targetA : words.targetB));
+  const targetCls = spec.independentTargets ? (rng() < 0.5 ? 'a' : 'b') : cls;
+  out.push(pick(rng, targetCls === 'a' ? words.targetA : words.targetB));
   const gap = Math.floor(rng() * (spec.maxGap + 1));
   for (let i = 0; i < gap; i++) out.push(pick(rng, words.fillers));
   return { cls, words: out };

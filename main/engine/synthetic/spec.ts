@@ -15,6 +15,11 @@ export interface SyntheticSpec {
   fillers: number;
   /** Fillers between a target and the next marker: uniform in 0..maxGap. */
   maxGap: number;
+  /**
+   * Control corpus: the target's class is drawn independently of the marker, so the
+   * same stream has nothing to remember (a null for the verdict). Default false.
+   */
+  independentTargets: boolean;
 }
 
 export const DEFAULT_SPEC: Omit<SyntheticSpec, 'span'> = {
@@ -22,6 +27,7 @@ export const DEFAULT_SPEC: Omit<SyntheticSpec, 'span'> = {
   targetsPerClass: 3,
   fillers: 16,
   maxGap: 1,
+  independentTargets: false,
 };
 
 export const DEFAULT_SPAN = 5;

@@ -1,0 +1,26 @@
+// `mnemoscope demo`: installs the demo project (or refreshes it) and prints its folder.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { runCommand } from '../command-runner';
+import { defaultDemoProjectDir, installDemoProject } from '../../engine/demo';
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('install the demo project (Brown corpus, a small LSTM, a finished delay sweep), or repair it, and print its folder')
+    .option('--project <dir>', `the folder (default: ${defaultDemoProjectDir()})`)
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { project?: string; json?: boolean }) => {
+      process.exitCode = await runCommand(opts, async (io) => {
+        const dir = opts.project ? path.resolve(opts.project) : defaultDemoProjectDir();
+        const r = await installDemoProject(dir, {
+          signal: io.signal,
+          onProgress: (p) => io.progress({ fraction: p.fraction, label: p.label }),
+        });
+        for (const w of r.warnings) io.info(`warning: ${w}`);
+        const changes = [...r.added.map((a) => `added ${a}`), ...r.repaired.map((a) => `repaired ${a}`)];
+        if (changes.length) io.info(`${r.created ? 'installed' : 'refreshed'} the demo project: ${changes.join(', ')}`);
+        return { json: { demo: r }, text: r.dir };
+      });
+    });
+}

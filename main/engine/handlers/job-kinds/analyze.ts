@@ -1,0 +1,55 @@
+// The `analyze` job: a delay sweep run by main/engine/runs in its own worker thread (which
+// spreads the accumulation over further workers) and saved as runs/<id>/. The run is built
+// in a staging folder, so a failed or cancelled sweep leaves the project as it was.
+import path from 'node:path';
+import type { JobParams, JobProgressDetail, JobResult } from '../../../../shared/jobs';
+import type { AnalyzeProgress } from '../../../../shared/schemas/run';
+import { UserError } from '../../jobs/errors';
+import type { JobRunner } from '../../jobs/job-manager';
+import { runAnalysis } from '../../runs/start-analysis';
+import type { ProjectCache } from '../project-cache';
+
+type Params = JobParams<'analyze'>;
+
+/** Where each phase sits in the whole run (the accumulation is nearly all of it). */
+const PHASES: Record<AnalyzeProgress['phase'], [start: number, share: number]> = {
+  prepare: [0, 0.03],
+  accumulate: [0.03, 0.87],
+  summarise: [0.9, 0.08],
+  write: [0.98, 0.02],
+};
+
+export function analyzeFraction(p: AnalyzeProgress): number {
+  const [start, share] = PHASES[p.phase];
+  const within = Number.isFinite(p.fraction) ? Math.min(1, Math.max(0, p.fraction)) : 0;
+  return start + share * within;
+}
+
+export function analyzeRunner(projects: ProjectCache): JobRunner<Params, JobResult<'analyze'>> {
+  return async (params, ctx) => {
+    const project = path.resolve(params.project);
+    const store = await projects.get(project);
+    await store.requireItem('model', params.model);
+    await store.requireItem('corpus', params.corpus);
+    if (await store.has('run', params.id)) {
+      throw new UserError(`The project already has a run '${params.id}': choose another id, or delete that run first.`);
+    }
+    const { dir, record } = await runAnalysis(
+      { ...params, project },
+      {
+        signal: ctx.signal,
+        onProgress: (p) => {
+          const detail: JobProgressDetail<'analyze'> = p;
+          ctx.progress({ detail, fraction: analyzeFraction(p), label: p.label, secondsLeft: p.secondsLeft });
+        },
+      },
+    );
+    for (const w of record.warnings) ctx.log(`warning: ${w}`);
+    return {
+      run: { id: record.id, dir, model: record.model, corpus: record.corpus },
+      warnings: record.warnings,
+      totalSeconds: record.timings.totalSeconds,
+      gflopsPerSecond: record.flops.gflopsPerSecond,
+    };
+  };
+}

@@ -1,0 +1,43 @@
+// The `evaluate` job: perplexity of a model on a corpus split, computed in a worker thread.
+// Nothing is written to the project.
+import type { JobParams, JobResult } from '../../../../shared/jobs';
+import type { EvaluateResult, EvaluateTaskParams } from '../../../../shared/schemas/model';
+import type { EvaluateProgress } from '../../model/evaluate-task';
+import type { JobRunner } from '../../jobs/job-manager';
+import { runInWorker } from '../../jobs/run-in-worker';
+import type { ProjectCache } from '../project-cache';
+
+type Params = JobParams<'evaluate'>;
+
+export function evaluateRunner(projects: ProjectCache): JobRunner<Params, JobResult<'evaluate'>> {
+  return async (params, ctx) => {
+    const store = await projects.get(params.project);
+    await store.requireItem('model', params.model);
+    await store.requireItem('corpus', params.corpus);
+    const task: EvaluateTaskParams = {
+      modelDir: store.itemDir('model', params.model),
+      source: { kind: 'corpus', dir: store.itemDir('corpus', params.corpus), split: params.split },
+      backend: params.backend,
+      ...(params.batchSize !== undefined && { batchSize: params.batchSize }),
+      ...(params.bptt !== undefined && { bptt: params.bptt }),
+    };
+    const label = `perplexity of '${params.model}' on ${params.corpus}/${params.split}`;
+    const r = await runInWorker<EvaluateResult, EvaluateProgress>('evaluate', task, {
+      signal: ctx.signal,
+      onLog: (line) => ctx.log(line),
+      onProgress: (p) =>
+        ctx.progress({ detail: p, fraction: p.totalWindows > 0 ? p.windows / p.totalWindows : null, label }),
+    });
+    return {
+      model: params.model,
+      corpus: params.corpus,
+      split: params.split,
+      perplexity: r.perplexity,
+      crossEntropy: r.crossEntropy,
+      predicted: r.predicted,
+      batchSize: r.batchSize,
+      backend: r.backend,
+      seconds: r.seconds,
+    };
+  };
+}

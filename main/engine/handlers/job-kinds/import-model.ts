@@ -1,0 +1,36 @@
+// The `import-model` job: the model is loaded and checked in a worker thread and written
+// into a staging folder that the project store renames into place only when it succeeded.
+import path from 'node:path';
+import type { JobParams, JobResult } from '../../../../shared/jobs';
+import type { ImportModelParams, ImportModelResult } from '../../../../shared/schemas/model';
+import { UserError } from '../../jobs/errors';
+import type { JobRunner } from '../../jobs/job-manager';
+import { runInWorker } from '../../jobs/run-in-worker';
+import type { ProjectCache } from '../project-cache';
+
+type Params = JobParams<'import-model'>;
+
+export function importModelRunner(projects: ProjectCache): JobRunner<Params, JobResult<'import-model'>> {
+  return async (params, ctx) => {
+    const store = await projects.get(params.project);
+    if (await store.has('model', params.id)) {
+      throw new UserError(`The project already has a model '${params.id}': choose another id, or delete that model first.`);
+    }
+    ctx.progress({ detail: {}, fraction: null, label: `importing ${path.basename(params.modelJson)}` });
+    const staged = await store.stageItem(
+      'model',
+      params.id,
+      (outDir) => {
+        const task: ImportModelParams = {
+          modelJson: path.resolve(params.modelJson),
+          vocab: path.resolve(params.vocab),
+          outDir,
+          backend: params.backend,
+        };
+        return runInWorker<ImportModelResult>('import-model', task, { signal: ctx.signal, onLog: (line) => ctx.log(line) });
+      },
+      { name: params.name, signal: ctx.signal },
+    );
+    return { model: { id: params.id, dir: staged.dir }, architecture: staged.meta.architecture, notes: staged.meta.notes };
+  };
+}

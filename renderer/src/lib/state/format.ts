@@ -1,0 +1,63 @@
+// How numbers, durations and sizes read in the UI. Pure, so the views stay thin and the
+// rules are tested (test/unit/renderer/format.test.ts).
+
+/** "2 h 05 min", "3 min 07 s", "42 s", "< 1 s"; "—" when unknown. */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds < 1) return '< 1 s';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
+  if (m > 0) return `${m} min ${String(sec).padStart(2, '0')} s`;
+  return `${sec} s`;
+}
+
+/** Whole numbers with thin grouping: 1 160 000 → "1,160,000". */
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** A share 0..1 as a percentage with `digits` decimals: 0.2409 → "24.09 %". */
+export function formatPercent(x: number | null | undefined, digits = 1): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  return `${(x * 100).toFixed(digits)} %`;
+}
+
+/** 1536 → "1.5 KB", 3_400_000 → "3.4 MB" (powers of 1024, one decimal below 100). */
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n) || n < 0) return '—';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u += 1;
+  }
+  if (u === 0) return `${n} B`;
+  return `${v < 100 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
+}
+
+/** Parameter counts the way papers write them: 845 → "845", 12_345 → "12.3 k", 2_640_000 → "2.64 M". */
+export function formatParams(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  if (n < 1000) return String(Math.round(n));
+  if (n < 1e6) return `${(n / 1e3).toPrecision(3)} k`;
+  if (n < 1e9) return `${(n / 1e6).toPrecision(3)} M`;
+  return `${(n / 1e9).toPrecision(3)} G`;
+}
+
+/** A perplexity or other measure with `digits` significant decimals; "—" when missing or not finite. */
+export function formatNumber(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  return x.toFixed(digits);
+}
+
+/** An ISO time as a short local date and time. */
+export function formatDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString('en-GB', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}

@@ -1,0 +1,72 @@
+// The facts above a run's plots: what was analysed, how, on what, how long it took.
+import type { RunRecord } from '../../../../shared/schemas/run';
+import { formatFlops, formatSeconds, formatValue } from './format';
+import { halfLifeText } from './run-series';
+
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+export interface FactGroup {
+  heading: string;
+  facts: Fact[];
+}
+
+const STATE_NAME = { c: 'cell state c', h: 'output h' } as const;
+
+export function runHeader(record: RunRecord): FactGroup[] {
+  const c = record.config;
+  const s = record.summary;
+  const t = record.timings;
+  const decay = s.decay;
+  const tokens = record.counts.positions;
+  return [
+    {
+      heading: 'Analysis',
+      facts: [
+        { label: 'Target', value: `${STATE_NAME[c.state]}, layer ${c.layer} of ${c.layers}` },
+        { label: 'Delays', value: `0–${c.maxDelay}` },
+        { label: 'Normalisation', value: c.normalize === 'none' ? 'none' : 'equal-variance (Ḡ·D)' },
+        { label: 'Tokens', value: `${tokens.toLocaleString('en')} in ${c.streams} streams of ${record.counts.length}` },
+        {
+          label: 'Sources',
+          value: c.sample === null ? 'all positions' : `${record.counts.sources.toLocaleString('en')} sampled (seed ${c.seed ?? '—'})`,
+        },
+        { label: 'Standard errors', value: s.groups === null ? 'none' : `${s.groups} groups` },
+      ],
+    },
+    {
+      heading: 'Model and corpus',
+      facts: [
+        { label: 'Model', value: record.model },
+        {
+          label: 'Shape',
+          value: `vocabulary ${record.modelShape.vocabSize.toLocaleString('en')}, E ${record.modelShape.embeddingDim}, H ${record.modelShape.units.join('/')}`,
+        },
+        { label: 'Corpus', value: `${record.corpus} (${record.split} split)` },
+        { label: 'Classes', value: c.classSets.length ? `${c.classes.length} in ${c.classSets.join(', ')}` : 'none' },
+        { label: 'Properties', value: c.properties.length ? c.properties.map((p) => `${p.name} (${p.classA} − ${p.classB})`).join(', ') : 'none' },
+      ],
+    },
+    {
+      heading: 'Memory',
+      facts: [
+        { label: 'σ₁ at delay 0', value: formatValue(s.delays[0]?.sigma1 ?? null) },
+        { label: 'σ₁ decay', value: decay.sigma1 ? `${halfLifeText(decay.sigma1)}; length ${formatValue(decay.sigma1.decayLength, 3)}, R² ${formatValue(decay.sigma1.r2, 4)}` : 'no fit' },
+        { label: 'Σσ decay', value: decay.sum ? `${halfLifeText(decay.sum)}; length ${formatValue(decay.sum.decayLength, 3)}, R² ${formatValue(decay.sum.r2, 4)}` : 'no fit' },
+      ],
+    },
+    {
+      heading: 'Compute',
+      facts: [
+        { label: 'Total time', value: formatSeconds(t.totalSeconds) },
+        { label: 'Accumulation', value: `${formatSeconds(t.accumulateSeconds)} (${record.software.workers} workers)` },
+        { label: 'SVDs and summary', value: `${formatSeconds(t.svdSeconds)} of ${formatSeconds(t.summariseSeconds)}` },
+        { label: 'Work', value: `${formatFlops(record.flops.nominal)} at ${formatValue(record.flops.gflopsPerSecond, 3)} GFLOP/s` },
+        { label: 'Backend', value: record.software.backend },
+        { label: 'Created', value: record.created.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,30 @@
+// The `analyze` job: one state-gradient delay sweep of a model over a corpus split, saved as
+// runs/<id>/ in the project (main/engine/runs). Its params are AnalyzeParamsSchema's, refused
+// when they hold a key it does not know.
+import { z } from 'zod';
+import { ItemIdSchema } from '../schemas/project';
+import { AnalyzeParamsSchema, type AnalyzeProgress } from '../schemas/run';
+
+export const AnalyzeJobProgressSchema = z.object({
+  phase: z.enum(['prepare', 'accumulate', 'summarise', 'write']),
+  /** Of the current phase (the job's own fraction is of the whole run). */
+  fraction: z.number(),
+  label: z.string(),
+  secondsLeft: z.number().nullable(),
+});
+const progressFits = (p: AnalyzeProgress): z.infer<typeof AnalyzeJobProgressSchema> => p;
+void progressFits;
+
+export const AnalyzeJobResultSchema = z.object({
+  run: z.object({ id: ItemIdSchema, dir: z.string(), model: ItemIdSchema, corpus: ItemIdSchema }),
+  /** What the user should know about the run (classes left out, groups dropped, …). */
+  warnings: z.array(z.string()),
+  totalSeconds: z.number().nonnegative(),
+  gflopsPerSecond: z.number(),
+});
+
+export const analyzeJob = {
+  params: AnalyzeParamsSchema.strict(),
+  result: AnalyzeJobResultSchema,
+  progress: AnalyzeJobProgressSchema,
+};

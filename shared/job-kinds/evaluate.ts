@@ -1,0 +1,39 @@
+// The `evaluate` job: perplexity of a model of the project on a split of one of its corpora.
+import { z } from 'zod';
+import { ItemIdSchema } from '../schemas/project';
+import { BackendPreferenceSchema } from '../schemas/model';
+import { SplitNameSchema } from '../schemas/corpus';
+
+const PosInt = z.number().int().positive();
+
+export const EvaluateJobParamsSchema = z.strictObject({
+  project: z.string().min(1, 'must not be empty'),
+  model: ItemIdSchema,
+  corpus: ItemIdSchema,
+  split: SplitNameSchema.default('test'),
+  /** Parallel streams, state carried through each (default 20). */
+  batchSize: PosInt.optional(),
+  /** Window length; changes memory use only, not the result (default 50). */
+  bptt: PosInt.optional(),
+  backend: BackendPreferenceSchema.default('auto'),
+});
+
+export const EvaluateJobResultSchema = z.object({
+  model: ItemIdSchema,
+  corpus: ItemIdSchema,
+  split: SplitNameSchema,
+  perplexity: z.number(),
+  /** Mean cross-entropy in nats per predicted token. */
+  crossEntropy: z.number(),
+  /** Predicted tokens. */
+  predicted: z.number().int().nonnegative(),
+  batchSize: z.number().int().positive(),
+  backend: z.string(),
+  seconds: z.number().nonnegative(),
+});
+
+export const evaluateJob = {
+  params: EvaluateJobParamsSchema,
+  result: EvaluateJobResultSchema,
+  progress: z.object({ windows: z.number().int().nonnegative(), totalWindows: z.number().int().nonnegative() }),
+};

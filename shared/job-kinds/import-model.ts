@@ -1,0 +1,31 @@
+// The `import-model` job: bring a TensorFlow.js Layers model (Embedding → LSTM × L → Dense)
+// with its vocabulary into the project. Validated in a worker; nothing is kept on failure.
+import { z } from 'zod';
+import { ItemIdSchema } from '../schemas/project';
+import { ArchitectureSchema, BackendPreferenceSchema } from '../schemas/model';
+
+const FilePath = z.string().min(1, 'must not be empty');
+
+export const ImportModelJobParamsSchema = z.strictObject({
+  project: FilePath,
+  /** The new model's id in the project. */
+  id: ItemIdSchema,
+  name: z.string().max(200).optional(),
+  /** model.json of a tfjs Layers model; its weight files sit beside it. */
+  modelJson: FilePath,
+  /** vocab.json, or a text file with one word per line (line n = id n). */
+  vocab: FilePath,
+  backend: BackendPreferenceSchema.default('auto'),
+});
+
+export const importModelJob = {
+  params: ImportModelJobParamsSchema,
+  result: z.object({
+    model: z.object({ id: ItemIdSchema, dir: z.string() }),
+    architecture: ArchitectureSchema,
+    /** Observations a user should know (e.g. Embedding maskZero). */
+    notes: z.array(z.string()),
+  }),
+  /** The import reports no progress of its own (it is quick). */
+  progress: z.object({}),
+};
