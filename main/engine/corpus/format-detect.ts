@@ -15,13 +15,13 @@ const CONLLU_ID = /^[1-9]\d*(?:-[1-9]\d*|\.[1-9]\d*)?$/;
  * word/TAG when at least 90 % of the tokens have a slash with text on both sides; else plain.
  */
 export function detectFormat(lines: readonly string[]): UserFormat {
+  // '#' lines are comments in CoNLL-U only; in word/TAG text '#/#' is an ordinary token.
   const rows = lines.filter((l) => l.trim() !== '' && !l.startsWith('#'));
-  if (rows.length === 0) return 'plain';
   const conllu = rows.filter((l) => {
     const cols = l.split('\t');
     return cols.length === 10 && CONLLU_ID.test(cols[0]);
   }).length;
-  if (conllu >= MIN_SHARE * rows.length) return 'conllu';
+  if (rows.length > 0 && conllu >= MIN_SHARE * rows.length) return 'conllu';
   let tokens = 0;
   let tagged = 0;
   for (const l of lines) {

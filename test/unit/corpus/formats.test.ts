@@ -103,6 +103,12 @@ describe('format detection', () => {
     ]),
   );
 
+  it("reads '#' as a comment only in CoNLL-U: a word/TAG file may start with '#/#'", () => {
+    expect(detectFormat(['#/NN'])).toBe('tagged');
+    expect(detectFormat(['#/# 1/CD dollars/NNS'])).toBe('tagged');
+    expect(detectFormat(['# sent_id = 1', '1\tHi\thi\tINTJ\tUH\t_\t0\troot\t_\t_'])).toBe('conllu');
+  });
+
   it('picks the right format for generated files of each kind', () => {
     fc.assert(fc.property(plainFile, (lines) => detectFormat(lines) === 'plain'), { numRuns: 200 });
     fc.assert(fc.property(taggedFile, (lines) => detectFormat(lines) === 'tagged'), { numRuns: 200 });
