@@ -2,6 +2,10 @@
 // An episode is `marker f … f target g … g`: the marker (one of several class-A or
 // class-B words) is followed by span−1 fillers, then a target word from the target set
 // of the marker's class, then 0..maxGap further fillers before the next episode's marker.
+// Why this shape: the marker is useless once its target is out and is overwritten by the
+// next marker at most K+1+G tokens later, so memory must end there; the random gap keeps the
+// model from predicting the next marker by a fixed period; several words per class make
+// d = ē_A − ē_B a difference of class means, as for the paper's properties.
 import { UserError } from '../jobs/errors';
 
 export interface SyntheticSpec {

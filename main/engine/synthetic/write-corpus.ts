@@ -65,7 +65,8 @@ export async function writeSyntheticCorpus(o: ResolvedOptions, outDir: string): 
       floor,
       empiricalFloor: empirical,
       layout:
-        `one episode per line: a marker (class A or B), ${o.spec.span - 1} fillers, a target of the marker's class ` +
+        `one episode per line: a marker (class A or B), ${o.spec.span - 1} fillers, ` +
+        `${o.spec.independentTargets ? 'a target of a random class (control corpus)' : "a target of the marker's class"} ` +
         `(exactly ${o.spec.span} tokens after the marker), then 0..${o.spec.maxGap} fillers; no <eos>, the lines form one stream`,
     };
     await writeJsonAtomic(path.join(outDir, SYNTHETIC_FILE), description);
