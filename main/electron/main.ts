@@ -1,12 +1,14 @@
 // Electron main process: window, security settings, and the contract bound to ipcMain
 // (calls) and webContents.send (events, one channel per event type). Everything heavy
 // lives in the engine (worker threads); this file stays thin.
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PROCEDURE_NAMES, IPC_PREFIX, IPC_EVENT_PREFIX } from '../../shared/names';
 import { createEngine } from '../engine/handlers/create-engine';
 import { firstStart, FIRST_START_HASH, type FirstStart } from '../engine/demo';
+import { buildAppMenu } from './app-menu';
+import { rememberBounds, savedBounds } from './window-state';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/main/electron
 const rendererIndex = path.join(here, '..', '..', 'renderer', 'index.html');
@@ -24,10 +26,15 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function createWindow(hash = ''): BrowserWindow {
+async function createWindow(hash = ''): Promise<BrowserWindow> {
+  const bounds = await savedBounds(engine.settings);
   const win = new BrowserWindow({
-    width: 1280,
-    height: 860,
+    width: bounds.width,
+    height: bounds.height,
+    x: bounds.x,
+    y: bounds.y,
+    minWidth: 720,
+    minHeight: 480,
     title: 'Mnemoscope',
     show: false,
     webPreferences: {
@@ -44,7 +51,11 @@ function createWindow(hash = ''): BrowserWindow {
       disableBlinkFeatures: 'Auxclick',
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (bounds.maximized) win.maximize();
+    win.show();
+  });
+  rememberBounds(win, engine.settings);
   void win.loadURL(rendererUrl + hash);
   return win;
 }
@@ -104,9 +115,16 @@ if (!app.requestSingleInstanceLock()) {
         return engine.dispatch(name, input); // a Reply: validated, never throws
       });
     }
-    createWindow((await start?.isFirst) ? FIRST_START_HASH : '');
+    Menu.setApplicationMenu(
+      buildAppMenu({
+        engine,
+        currentWindow: () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0],
+        show: (win, hash) => void win.loadURL(rendererUrl + hash),
+      }),
+    );
+    await createWindow((await start?.isFirst) ? FIRST_START_HASH : '');
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+      if (BrowserWindow.getAllWindows().length === 0) void createWindow();
     });
   });
 
