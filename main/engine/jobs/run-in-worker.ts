@@ -16,6 +16,17 @@ export interface RunOptions<P> {
 
 let nextSeq = 1;
 
+/**
+ * Where the bundled worker may be for a bundle at `bundleFile`: the bundles are
+ * dist/main/cli.js and dist/main/electron/main.js, the worker is dist/main/worker.js.
+ * In a packaged app the worker is unpacked beside the asar archive (electron-builder.yml).
+ */
+export function bundledWorkerCandidates(bundleFile: string): string[] {
+  const dir = path.dirname(bundleFile);
+  const unpacked = (p: string) => p.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
+  return [path.join(dir, 'worker.js'), path.join(dir, '..', 'worker.js')].map(unpacked);
+}
+
 /** Where the worker script is: the bundled dist/main/worker.js, or the TS source run through tsx. */
 export function workerScript(): { file: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
@@ -23,12 +34,9 @@ export function workerScript(): { file: string; execArgv: string[] } {
     // tsx-worker.mjs registers tsx, then loads worker-entry.ts (see there why not execArgv).
     return { file: path.join(path.dirname(here), 'tsx-worker.mjs'), execArgv: [] };
   }
-  // Bundled: this code lives in dist/main/<entry>.js, the worker beside it.
-  // In a packaged app the worker is unpacked beside the asar archive (see electron-builder.yml).
-  const bundled = path
-    .join(path.dirname(here), 'worker.js')
-    .replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
-  if (!existsSync(bundled)) throw new Error(`worker bundle missing at ${bundled}: run 'npm run build'`);
+  const candidates = bundledWorkerCandidates(here);
+  const bundled = candidates.find((p) => existsSync(p));
+  if (!bundled) throw new Error(`worker bundle missing (looked for ${candidates.join(', ')}): run 'npm run build'`);
   return { file: bundled, execArgv: [] };
 }
 
