@@ -6,8 +6,8 @@ import type { JobDefaults } from '../../../shared/api/jobs';
 import type { EngineContext, HandlerGroup } from './types';
 
 export function jobDefaults(): JobDefaults {
-  // Placeholder ids: only the defaults of the other fields are read.
-  const a = AnalyzeParamsSchema.parse({ project: '-', model: 'm', corpus: 'c', id: 'r' });
+  // The defaults of every option that has one (the ids and the project have none).
+  const a = AnalyzeParamsSchema.omit({ project: true, model: true, corpus: true, id: true }).parse({});
   return {
     train: TrainConfigSchema.parse({}),
     analyze: { split: a.split, state: a.state, maxDelay: a.maxDelay, streams: a.streams, seed: a.seed, normalize: a.normalize, groups: a.groups },
