@@ -106,9 +106,11 @@ export async function benchGradients(): Promise<void> {
   const cores = os.availableParallelism();
   const info = await selectBackend('wasm');
   console.log(`backend: ${info.description}; ${cores} cores; D = ${D}, B = ${B}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  // Long enough (about 15 s and 40 s for one worker) that starting the workers and
+  // filling the delay ring do not dominate the two-worker comparison.
   for (const [H, E, T] of [
-    [64, 64, 90],
-    [200, 200, 14],
+    [64, 64, 400],
+    [200, 200, 40],
   ]) {
     const weights = benchModel(H, E);
     const r = rng(7);
