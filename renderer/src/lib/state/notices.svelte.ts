@@ -10,7 +10,8 @@ export interface Notice {
   text: string;
 }
 
-const AUTO_DISMISS_MS = 8000;
+// Success and info notices cover the corner of the view, so they go away on their own soon.
+const AUTO_DISMISS_MS = 5000;
 
 export class Notices {
   items = $state<Notice[]>([]);
