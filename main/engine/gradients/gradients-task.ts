@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TaskFn } from '../jobs/task-context';
 import { selectBackend, type BackendPreference } from '../model/backend';
-import type { GradientSums } from './accumulator';
+import { transposeSums, type GradientSums } from './accumulator';
 import type { SweepStats } from './chunk-sweep';
 import { JsGemmEngine, TfCopyGemmEngine, type GemmEngine } from './gemm-engine';
 import { runSweep, type SweepJob } from './run-sweep';
@@ -26,6 +26,7 @@ export interface GradientsTaskProgress {
 }
 
 export interface GradientsTaskResult {
+  /** in the public [H, E] block layout: each worker transposes its own share, in parallel */
   sums: GradientSums;
   stats: SweepStats;
   /** time spent sweeping, excluding backend start-up */
@@ -70,7 +71,7 @@ export const gradientsTask: TaskFn<GradientsTaskParams, GradientsTaskResult, Gra
     ctx.progress({ positions });
     const cpu1 = threadCpuSeconds();
     return {
-      sums,
+      sums: transposeSums(sums),
       stats,
       seconds: (performance.now() - started) / 1000,
       cpuSeconds: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,

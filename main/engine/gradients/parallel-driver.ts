@@ -7,7 +7,7 @@ import type { BackendPreference } from '../model/backend';
 import { JobCancelledError, UserError } from '../jobs/errors';
 import { inProcessContext } from '../jobs/task-context';
 import { runInWorker } from '../jobs/run-in-worker';
-import { mergeSums, totalOverGroups, transposeSums } from './accumulator';
+import { mergeSums, totalOverGroups } from './accumulator';
 import type { TargetState } from './chunk-sweep';
 import { MAX_WORDS, type ClassSpec } from './class-index';
 import { gradientsTask, type GradientsTaskParams, type GradientsTaskProgress, type GradientsTaskResult } from './gradients-task';
@@ -220,10 +220,9 @@ export async function accumulateStateGradients(
     results = await runShares(jobs, report, control.signal);
   }
 
-  // exact merge of partial sums, in share order
-  const merged = results[0].sums;
-  for (let i = 1; i < results.length; i++) mergeSums(merged, results[i].sums);
-  const sums = transposeSums(merged);
+  // exact merge of partial sums (already in [H, E] layout), in share order
+  const sums = results[0].sums;
+  for (let i = 1; i < results.length; i++) mergeSums(sums, results[i].sums);
   const { sum, count } = totalOverGroups(sums);
   const nd = maxDelay + 1;
   const blockLen = nd * sums.rows * sums.cols;

@@ -27,8 +27,19 @@ export function bundledWorkerCandidates(bundleFile: string): string[] {
   return [path.join(dir, 'worker.js'), path.join(dir, '..', 'worker.js')].map(unpacked);
 }
 
-/** Where the worker script is: the bundled dist/main/worker.js, or the TS source run through tsx. */
+/** Environment variable naming the worker script to run, e.g. the benchmark's freshly built bundle. */
+export const WORKER_SCRIPT_ENV = 'MNEMOSCOPE_WORKER_SCRIPT';
+
+/**
+ * Where the worker script is: $MNEMOSCOPE_WORKER_SCRIPT if set, else the bundled
+ * dist/main/worker.js, or the TS source run through tsx when this module is the TS source.
+ */
 export function workerScript(): { file: string; execArgv: string[] } {
+  const override = process.env[WORKER_SCRIPT_ENV];
+  if (override) {
+    if (!existsSync(override)) throw new Error(`${WORKER_SCRIPT_ENV} names a file that does not exist: ${override}`);
+    return { file: override, execArgv: [] };
+  }
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) {
     // tsx-worker.mjs registers tsx, then loads worker-entry.ts (see there why not execArgv).

@@ -2,13 +2,21 @@
 // reports progress, and ends with exactly one of done / cancelled / failed.
 import { parentPort } from 'node:worker_threads';
 import type { StartMessage, WorkerMessage } from './protocol';
-import { serializeError } from './protocol';
+import { serializeError, transferablesOf } from './protocol';
 import { taskRegistry } from './task-registry';
 import { JobCancelledError } from './errors';
 
 if (!parentPort) throw new Error('worker-entry must run in a worker thread');
 const port = parentPort;
 const post = (m: WorkerMessage) => port.postMessage(m);
+/** Posts a result, handing over the buffers it owns; falls back to a copy if one cannot be moved. */
+const postResult = (m: WorkerMessage & { result?: unknown }) => {
+  try {
+    port.postMessage(m, transferablesOf(m.result));
+  } catch {
+    post(m);
+  }
+};
 
 port.once('message', async (msg: StartMessage) => {
   const { seq, task, params } = msg;
@@ -22,9 +30,9 @@ port.once('message', async (msg: StartMessage) => {
       log: (line) => post({ kind: 'log', seq, line }),
       isCancelled: () => Atomics.load(flag, 0) === 1,
     });
-    post({ kind: 'done', seq, result });
+    postResult({ kind: 'done', seq, result });
   } catch (err) {
-    if (err instanceof JobCancelledError) post({ kind: 'cancelled', seq, result: err.partial });
+    if (err instanceof JobCancelledError) postResult({ kind: 'cancelled', seq, result: err.partial });
     else post({ kind: 'failed', seq, error: serializeError(err) });
   } finally {
     port.close();
