@@ -1,14 +1,23 @@
 export {};
-// `npm run bench -- <name>...`: speed figures, printed, never asserted (these machines are noisy).
+// `npm run bench -- <name>... [--option=value]`: speed figures, printed, never asserted
+// (these machines are noisy).
 //   train      training tokens/s for the default model on each available backend
 //   gradients  state-gradient sweep GFLOP/s and positions/s vs the backend's own matMul rate
+//              options: --sizes=64,200 (H = E), --pairs=3 (alternated 1-worker/all-cores runs)
 // With no name, runs all.
-const benches: Record<string, () => Promise<void>> = {
+const benches: Record<string, (options: Map<string, string>) => Promise<void>> = {
   train: async () => (await import('./train-bench')).runTrainBench(),
-  gradients: async () => (await import('./gradients-bench')).runGradientsBench(),
+  gradients: async (options) => (await import('./gradients-bench')).runGradientsBench(options),
 };
 
-const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const args = process.argv.slice(2);
+const options = new Map(
+  args.filter((a) => a.startsWith('--')).map((a) => {
+    const [key, ...value] = a.slice(2).split('=');
+    return [key, value.join('=')] as [string, string];
+  }),
+);
+const asked = args.filter((a) => !a.startsWith('-'));
 const names = asked.length ? asked : Object.keys(benches);
 for (const name of names) {
   const run = benches[name];
@@ -17,5 +26,5 @@ for (const name of names) {
     process.exit(1);
   }
   console.log(`\n== ${name} ==`);
-  await run();
+  await run(options);
 }
