@@ -70,10 +70,11 @@ export const gradientsTask: TaskFn<GradientsTaskParams, GradientsTaskResult, Gra
     });
     ctx.progress({ positions });
     const cpu1 = threadCpuSeconds();
+    const seconds = (performance.now() - started) / 1000;
     return {
       sums: transposeSums(sums),
       stats,
-      seconds: (performance.now() - started) / 1000,
+      seconds,
       cpuSeconds: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
       backend: info.description,
       engine: engine.name,
