@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decadeTicks, integerTicks, xExtent, yDomain, yExtent } from './extent';
+import { decadeTicks, integerTicks, logTicks, xExtent, yDomain, yExtent } from './extent';
 import type { PlotSeries } from './series';
 
 const series = (points: PlotSeries['points'], band = true): PlotSeries => ({
@@ -39,6 +39,18 @@ describe('extents and ticks', () => {
     expect(decadeTicks(1e-12, 1, 4)).toEqual([1e-12, 1e-8, 1e-4, 1]);
     expect(integerTicks(0, 30)).toEqual([0, 5, 10, 15, 20, 25, 30]);
     expect(integerTicks(0, 4)).toEqual([0, 1, 2, 3, 4]);
-    expect(integerTicks(1, 16, 6)).toEqual([5, 10, 15]);
+    expect(integerTicks(1, 16, 6)).toEqual([1, 5, 10, 15]);
+    expect(integerTicks(1, 200, 10)).toEqual([1, 20, 40, 60, 80, 100, 120, 140, 160, 180, 200]);
+    // a first tick close to the start is enough: no crowded 4, 5
+    expect(integerTicks(4, 30, 6)).toEqual([5, 10, 15, 20, 25, 30]);
+  });
+});
+
+describe('logTicks', () => {
+  it('adds 2 and 5 inside a single decade, and keeps decades only when the domain spans more', () => {
+    expect(logTicks(0.1, 1)).toEqual([0.1, 0.2, 0.5, 1]);
+    expect(logTicks(10, 100)).toEqual([10, 20, 50, 100]);
+    expect(logTicks(0.01, 1)).toEqual([0.01, 0.1, 1]);
+    expect(logTicks(1e-6, 1, 4)).toEqual(decadeTicks(1e-6, 1, 4));
   });
 });

@@ -59,12 +59,34 @@ export function decadeTicks(lo: number, hi: number, max = 7): number[] {
   return out;
 }
 
-/** Integer ticks for the delay axis, about `count` of them. */
+/**
+ * Ticks for a log axis: the decades of decadeTicks, plus 2 and 5 times each decade when the
+ * domain spans a single decade (two labels would say too little about, e.g., 0.1–1).
+ */
+export function logTicks(lo: number, hi: number, max = 7): number[] {
+  const decades = decadeTicks(lo, hi, max);
+  if (Math.log10(hi / lo) > 1 + 1e-9) return decades;
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo) + 1e-9); e <= Math.ceil(Math.log10(hi) - 1e-9); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = Number(`${m}e${e}`);
+      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v);
+    }
+  }
+  return out;
+}
+
+/**
+ * Integer ticks for the delay and rank axes, about `count` of them. An axis that starts
+ * off the step grid (ranks start at 1) also gets its first value, unless a tick is close.
+ */
 export function integerTicks(lo: number, hi: number, count = 8): number[] {
   const span = Math.max(1, hi - lo);
   const steps = [1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000];
   const step = steps.find((s) => span / s <= count) ?? Math.ceil(span / count);
   const out: number[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi; t += step) out.push(t);
+  const first = Math.ceil(lo / step) * step;
+  if (Number.isInteger(lo) && first - lo >= step / 2) out.push(lo);
+  for (let t = first; t <= hi; t += step) out.push(t);
   return out;
 }
