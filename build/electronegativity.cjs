@@ -20,7 +20,8 @@ Module._resolveFilename = function (request, parent, ...rest) {
 // Checks that flag a pattern for manual review rather than a misconfiguration, with our review:
 // PRELOAD_JS_CHECK flags every preload. Ours (main/electron/preload.ts) runs sandboxed with
 // context isolation and exposes one named function per contract procedure and event
-// subscriptions that return an unsubscribe; never ipcRenderer, never a generic send.
+// subscriptions that return an unsubscribe, plus the desktop-only pickPath on its own fixed
+// channel (main checks the sender frame and the request); never ipcRenderer, never a generic send.
 const MANUAL_REVIEW_DONE = ['PreloadJSCheck'];
 
 if (process.argv[2] === '--run-tool') {

@@ -42,3 +42,11 @@ export function subscriberName<E extends EventName>(event: E): SubscriberName<E>
 /** Electron IPC channels: one per procedure (invoke) and one per event type (main → renderer). */
 export const IPC_PREFIX = 'mnemoscope:';
 export const IPC_EVENT_PREFIX = 'mnemoscope:event:';
+
+/**
+ * The desktop-only API (shared/desktop.ts), apart from the engine's contract: the Electron
+ * preload exposes it on window.mnemoscopeDesktop, and its one channel carries path picks
+ * (native file and folder dialogs). Browser mode has neither.
+ */
+export const DESKTOP_GLOBAL = 'mnemoscopeDesktop';
+export const IPC_PICK_PATH = 'mnemoscope:desktop:pickPath';

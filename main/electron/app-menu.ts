@@ -1,8 +1,12 @@
-// The native application menu. File › Open Project… uses the native folder dialog; the
-// engine opens the project (which puts it first in the recent list) and the window reloads
-// onto it, since the renderer opens the most recent project when it starts.
+// The native application menu. File › Open Project… uses the native folder dialog and
+// File › Open Recent lists the engine's recent projects; the engine opens the project
+// (which puts it first in the recent list) and the window reloads onto it, since the
+// renderer opens the most recent project when it starts. The menu is built again whenever
+// the settings change (installAppMenu), so Open Recent follows the list.
 import { app, dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import type { Engine } from '../engine/handlers/create-engine';
+import type { RecentProjectInfo } from '../../shared/api/projects';
+import { recentMenuItems, type RecentEntry } from './recent-menu';
 
 export interface MenuActions {
   engine: Engine;
@@ -21,7 +25,16 @@ async function openProjectFolder(a: MenuActions): Promise<void> {
     buttonLabel: 'Open project',
   });
   if (picked.canceled || picked.filePaths.length === 0) return;
-  const reply = await a.engine.dispatch('projectOpen', { dir: picked.filePaths[0] });
+  await openProjectAt(a, win, picked.filePaths[0]);
+}
+
+async function openRecent(a: MenuActions, dir: string): Promise<void> {
+  const win = a.currentWindow();
+  if (win) await openProjectAt(a, win, dir);
+}
+
+async function openProjectAt(a: MenuActions, win: BrowserWindow, dir: string): Promise<void> {
+  const reply = await a.engine.dispatch('projectOpen', { dir });
   if (!reply.ok) {
     await dialog.showMessageBox(win, { type: 'error', message: 'The project could not be opened', detail: reply.error.message });
     return;
@@ -40,7 +53,13 @@ async function openDemo(a: MenuActions): Promise<void> {
   a.show(win, '#/sweeps');
 }
 
-export function buildAppMenu(a: MenuActions): Menu {
+async function clearRecent(a: MenuActions): Promise<void> {
+  const reply = await a.engine.dispatch('settingsSet', { recentProjects: [] });
+  const win = a.currentWindow();
+  if (!reply.ok && win) await dialog.showMessageBox(win, { type: 'error', message: 'The recent list could not be cleared', detail: reply.error.message });
+}
+
+export function buildAppMenu(a: MenuActions, recent: readonly RecentEntry[] = []): Menu {
   const isMac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
@@ -49,6 +68,10 @@ export function buildAppMenu(a: MenuActions): Menu {
       submenu: [
         { label: 'New Project…', accelerator: 'CmdOrCtrl+N', click: () => a.currentWindow() && a.show(a.currentWindow()!, '#/projects') },
         { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: () => void openProjectFolder(a) },
+        {
+          label: 'Open &Recent',
+          submenu: recentMenuItems(recent, { open: (dir) => void openRecent(a, dir), clear: () => void clearRecent(a) }),
+        },
         { label: 'Open Demo Project', click: () => void openDemo(a) },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
@@ -75,4 +98,21 @@ export function buildAppMenu(a: MenuActions): Menu {
     },
   ];
   return Menu.buildFromTemplate(template);
+}
+
+/**
+ * Sets the menu now (Open Recent still empty: nothing waits on the disk) and returns the
+ * function that builds it again with the recent list as the engine has it then; when
+ * calls overlap, the menu of the last one stays.
+ */
+export function installAppMenu(a: MenuActions): () => Promise<void> {
+  Menu.setApplicationMenu(buildAppMenu(a));
+  let latest = 0;
+  return async () => {
+    const ticket = ++latest;
+    const reply = await a.engine.dispatch('projectRecent', {});
+    if (ticket !== latest) return;
+    const recent = reply.ok ? (reply.output as RecentProjectInfo[]) : [];
+    Menu.setApplicationMenu(buildAppMenu(a, recent));
+  };
 }

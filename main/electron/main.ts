@@ -1,13 +1,16 @@
 // Electron main process: window, security settings, and the contract bound to ipcMain
-// (calls) and webContents.send (events, one channel per event type). Everything heavy
-// lives in the engine (worker threads); this file stays thin.
-import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
+// (calls) and webContents.send (events, one channel per event type), the native dialogs of
+// the path fields (dialogs.ts) and the menu (app-menu.ts). Everything heavy lives in the
+// engine (worker threads); this file stays thin.
+import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PROCEDURE_NAMES, IPC_PREFIX, IPC_EVENT_PREFIX } from '../../shared/names';
 import { createEngine } from '../engine/handlers/create-engine';
 import { firstStart, FIRST_START_HASH, type FirstStart } from '../engine/demo';
-import { buildAppMenu } from './app-menu';
+import { installAppMenu } from './app-menu';
+import { registerPickPath } from './dialogs';
+import { isRendererPage } from './renderer-url';
 import { rememberBounds, savedBounds } from './window-state';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/main/electron
@@ -61,7 +64,7 @@ async function createWindow(hash = ''): Promise<BrowserWindow> {
 }
 
 function isOurRenderer(url: string | undefined): boolean {
-  return typeof url === 'string' && url.split('#')[0].split('?')[0] === rendererUrl;
+  return isRendererPage(rendererUrl, url);
 }
 
 const engine = createEngine({
@@ -115,13 +118,20 @@ if (!app.requestSingleInstanceLock()) {
         return engine.dispatch(name, input); // a Reply: validated, never throws
       });
     }
-    Menu.setApplicationMenu(
-      buildAppMenu({
-        engine,
-        currentWindow: () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0],
-        show: (win, hash) => void win.loadURL(rendererUrl + hash),
-      }),
-    );
+    registerPickPath({
+      handle: (channel, listener) => ipcMain.handle(channel, listener),
+      dialog,
+      isOurRenderer,
+      windowOf: (event: IpcMainInvokeEvent) => BrowserWindow.fromWebContents(event.sender) ?? undefined,
+    });
+    const updateMenu = installAppMenu({
+      engine,
+      currentWindow: () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0],
+      show: (win, hash) => void win.loadURL(rendererUrl + hash),
+    });
+    // File › Open Recent follows the recent list: filled in now, and again after every change.
+    engine.settings.onChange(() => void updateMenu());
+    void updateMenu();
     await createWindow((await start?.isFirst) ? FIRST_START_HASH : '');
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) void createWindow();

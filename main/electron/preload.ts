@@ -3,10 +3,13 @@
 // unsubscribe. Never ipcRenderer itself, never a generic send (Electron's context-isolation
 // guide). Calls resolve to a Reply ({ok, output} | {ok, error}): an Error crossing the
 // context bridge would lose its kind, so renderer/src/lib/client turns failures into errors.
+// Apart from the contract, window.mnemoscopeDesktop holds the desktop-only pickPath (native
+// file and folder dialogs, shared/desktop.ts); main checks the sender and the request.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_EVENT_PREFIX, IPC_PREFIX } from '../../shared/names';
+import { DESKTOP_GLOBAL, IPC_EVENT_PREFIX, IPC_PICK_PATH, IPC_PREFIX } from '../../shared/names';
 import { buildApi } from '../../shared/api-builder';
 import type { PreloadApi } from '../../shared/contract';
+import type { DesktopApi, PickPathRequest } from '../../shared/desktop';
 
 const api = buildApi<PreloadApi>(
   (procedure, input) => ipcRenderer.invoke(IPC_PREFIX + procedure, input),
@@ -23,3 +26,9 @@ const api = buildApi<PreloadApi>(
 );
 
 contextBridge.exposeInMainWorld('mnemoscope', api);
+
+const desktop: DesktopApi = {
+  pickPath: (request: PickPathRequest) => ipcRenderer.invoke(IPC_PICK_PATH, request) as Promise<string | null>,
+};
+
+contextBridge.exposeInMainWorld(DESKTOP_GLOBAL, desktop);

@@ -24,6 +24,7 @@ export function defaultSettingsFile(env: NodeJS.ProcessEnv = process.env): strin
 export class SettingsStore {
   // Changes are chained so two quick updates in one process never lose one another.
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(settings: Settings) => void>();
 
   constructor(readonly file: string = defaultSettingsFile()) {}
 
@@ -50,11 +51,23 @@ export class SettingsStore {
       const next = SettingsSchema.parse(change(current.settings));
       await fs.mkdir(path.dirname(this.file), { recursive: true });
       await writeJsonAtomic(this.file, next);
+      this.notify(next);
       return this.reply(next, null);
     };
     const result = this.tail.then(run, run);
     this.tail = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Called with the settings after each change this store saved (not changes made by other
+   * processes); returns the function that stops it. The Electron menu's recent list uses it.
+   */
+  onChange(listener: (settings: Settings) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   patch(patch: SettingsPatch): Promise<SettingsReply> {
@@ -74,6 +87,17 @@ export class SettingsStore {
         MAX_RECENT_PROJECTS,
       ),
     }));
+  }
+
+  // The change is saved whatever a listener does: its failure is its own.
+  private notify(settings: Settings): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(settings);
+      } catch {
+        // ignored
+      }
+    }
   }
 
   private reply(settings: Settings, problem: string | null): SettingsReply {

@@ -2,6 +2,8 @@
 // in a browser (mnemoscope serve) the client speaks WebSocket to the server that served
 // the page, with the token from the page's URL. The API is the same either way.
 import type { PreloadApi } from '../../../../shared/contract';
+import type { DesktopApi } from '../../../../shared/desktop';
+import { DESKTOP_GLOBAL } from '../../../../shared/names';
 import { createPreloadClient } from './preload-client';
 import type { WebSocketLike } from './socket-channel';
 import type { EngineClient } from './types';
@@ -13,7 +15,8 @@ export { CallFailedError } from '../../../../shared/call-error';
 
 export function createClient(): EngineClient {
   const preload = (globalThis as { mnemoscope?: PreloadApi }).mnemoscope;
-  if (preload) return createPreloadClient(preload);
+  const desktop = (globalThis as Record<string, unknown>)[DESKTOP_GLOBAL] as DesktopApi | undefined;
+  if (preload) return createPreloadClient(preload, desktop);
   return createWebSocketClient({
     url: webSocketUrl(window.location),
     createSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,

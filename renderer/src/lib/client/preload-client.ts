@@ -1,12 +1,14 @@
 // The engine through Electron's preload (window.mnemoscope): calls resolve to Replies
 // there, and are turned into outputs or CallFailedErrors here; events pass straight through.
+// The desktop-only API (window.mnemoscopeDesktop) brings the native path picker.
 import { buildApi } from '../../../../shared/api-builder';
 import { unwrapReply, type Reply } from '../../../../shared/call-error';
 import type { PreloadApi } from '../../../../shared/contract';
+import type { DesktopApi } from '../../../../shared/desktop';
 import { subscriberName } from '../../../../shared/names';
 import type { EngineClient } from './types';
 
-export function createPreloadClient(preload: PreloadApi): EngineClient {
+export function createPreloadClient(preload: PreloadApi, desktop?: DesktopApi): EngineClient {
   const byName = preload as unknown as Record<string, (arg: unknown) => unknown>;
   const api = buildApi(
     async (procedure, input) => unwrapReply((await byName[procedure](input)) as Reply),
@@ -16,6 +18,7 @@ export function createPreloadClient(preload: PreloadApi): EngineClient {
   return {
     api,
     transport: 'electron',
+    pickPath: typeof desktop?.pickPath === 'function' ? (request) => desktop.pickPath(request) : null,
     status: () => status,
     onStatus: () => () => {}, // an Electron window and its engine live and die together
     close: () => {},

@@ -88,6 +88,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): EngineCl
   return {
     api: buildApi(call, (name, listener) => hub.subscribe(name, listener)),
     transport: 'websocket',
+    pickPath: null,
     status: () => status,
     onStatus: (listener) => {
       statusListeners.add(listener);
