@@ -109,7 +109,8 @@ function line(label: string, r: StateGradientResult, H: number, E: number): stri
       (r.gflops * 1e9) /
       steadyFlopsPerPosition(H, E)
     ).toFixed(1)})  sweep ${r.computeSeconds.toFixed(2)} s, wall ${r.wallSeconds.toFixed(2)} s; ` +
-    `CPU ${r.cpuSeconds?.toFixed(2) ?? '?'} s = ${perCpu(r)?.toFixed(1) ?? '?'} GFLOP/s per busy core; flushed ${r.flushedValues}`
+    `CPU ${r.cpuSeconds?.toFixed(2) ?? '?'} s = ${perCpu(r)?.toFixed(1) ?? '?'} GFLOP/s per busy core; flushed ${r.flushedValues}` +
+    (r.workerSeconds.length > 1 ? `; each worker's sweep ${r.workerSeconds.map((x) => x.toFixed(2)).join(' / ')} s` : '')
   );
 }
 

@@ -8,7 +8,7 @@
 // The whole-corpus sum is not stored separately: it is the sum of the K group sums
 // (every source is in exactly one group), which saves one float64 pass per tangent.
 import type { BufferSpace, F32Buf, F64Buf } from './buffers';
-import type { TangentKernels } from './tangent-step';
+import type { TangentKernels, TangentRef } from './tangent-step';
 
 export interface SumsShape {
   /** rows of one block: E while sweeping, H after transposeSums */
@@ -84,36 +84,61 @@ export function exportSums(space: BufferSpace, b: SumBuffers): GradientSums {
 }
 
 /**
- * Adds one source's tangent at delay `delay` (a contiguous rows×cols block of `src`)
- * to its group, to every class listed in members[classFrom..classTo), and to its word.
+ * Additions waiting to be made: a source's tangent at some delay goes to its group, to every
+ * class it is a member of and to its word. They are gathered over one block of sources of
+ * every stream and then made one accumulator at a time (flush), so an accumulator that many
+ * streams add into is read and written once, not once per stream. The counts are updated
+ * at once. A tangent's memory must stay as it is until the flush.
  */
-export function addTangent(
-  kernels: TangentKernels,
-  sums: SumBuffers,
-  src: F32Buf,
-  srcOff: number,
-  delay: number,
-  group: number,
-  members: Int32Array,
-  classFrom: number,
-  classTo: number,
-  word: number,
-): void {
-  const n = sums.rows * sums.cols;
-  const nd = sums.maxDelay + 1;
-  const gi = group * nd + delay;
-  kernels.accumulate(sums.group, gi * n, src, srcOff, n);
-  sums.groupCount[gi] += 1;
-  for (let j = classFrom; j < classTo; j++) {
-    const ci = members[j] * nd + delay;
-    kernels.accumulate(sums.cls, ci * n, src, srcOff, n);
-    sums.clsCount[ci] += 1;
+export class PendingSums {
+  private readonly group = new Map<number, TangentRef[]>();
+  private readonly cls = new Map<number, TangentRef[]>();
+  private readonly word = new Map<number, TangentRef[]>();
+  private readonly n: number;
+  private readonly nd: number;
+
+  constructor(private readonly sums: SumBuffers) {
+    this.n = sums.rows * sums.cols;
+    this.nd = sums.maxDelay + 1;
   }
-  if (word >= 0) {
-    const wi = word * nd + delay;
-    kernels.accumulate(sums.word, wi * n, src, srcOff, n);
-    sums.wordCount[wi] += 1;
+
+  /** Queues one source's tangent (a contiguous rows×cols block of `src` from `srcOff`). */
+  add(src: F32Buf, srcOff: number, delay: number, group: number, members: Int32Array, classFrom: number, classTo: number, word: number): void {
+    const { sums, nd } = this;
+    const ref = { buf: src, off: srcOff };
+    const gi = group * nd + delay;
+    push(this.group, gi, ref);
+    sums.groupCount[gi] += 1;
+    for (let j = classFrom; j < classTo; j++) {
+      const ci = members[j] * nd + delay;
+      push(this.cls, ci, ref);
+      sums.clsCount[ci] += 1;
+    }
+    if (word >= 0) {
+      const wi = word * nd + delay;
+      push(this.word, wi, ref);
+      sums.wordCount[wi] += 1;
+    }
   }
+
+  /** Makes every queued addition, each accumulator in one pass, sources in the order queued. */
+  flush(kernels: TangentKernels): void {
+    const { sums, n } = this;
+    for (const [map, acc] of [
+      [this.group, sums.group],
+      [this.cls, sums.cls],
+      [this.word, sums.word],
+    ] as const) {
+      for (const [index, refs] of map) kernels.accumulateMany(acc, index * n, refs, n);
+      map.clear();
+    }
+  }
+}
+
+function push(map: Map<number, TangentRef[]>, key: number, ref: TangentRef): void {
+  const list = map.get(key);
+  if (list) list.push(ref);
+  else map.set(key, [ref]);
 }
 
 function sameShape(a: SumsShape, b: SumsShape): boolean {

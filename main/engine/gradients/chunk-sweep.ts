@@ -20,7 +20,7 @@ import type { F32Buf } from './buffers';
 import type { GemmEngine, GemmMatrix } from './gemm-engine';
 import { LstmForward } from './lstm-forward';
 import { COEF_COUNT, zeroRows, type TangentKernels } from './tangent-step';
-import { addTangent, type SumBuffers } from './accumulator';
+import { PendingSums, type SumBuffers } from './accumulator';
 import type { TokenIndex } from './class-index';
 import { groupOf } from './stream-layout';
 
@@ -83,9 +83,12 @@ interface RunState {
   /** per layer: cell tangents [S·R, E, H_m] and this step's coefficients [S, COEF_COUNT, H_m] */
   dcRing: F32Buf[];
   coefs: F32Buf[];
-  /** scratch: dh of the source in hand, and fold(W¹) for a new source */
-  dh: F32Buf;
+  /** target h: the target layer's dh of every source of the current block, [S, spb, E, H_L] (kept until the flush) */
+  dhKeep: F32Buf | null;
+  /** scratch: fold(W¹) for a new source */
   freshRows: F32Buf;
+  /** accumulator additions of the current block of every stream */
+  pending: PendingSums;
 }
 
 /** Per-step state of one stream's FIFO. */
@@ -160,7 +163,6 @@ export class ChunkSweep {
     const { streams: S, length: T, tokens, sampleMask } = chunk;
     const D = this.settings.maxDelay;
     const R = D + 1;
-    const Hmax = Math.max(...H);
     // on the wasm heap the forward's pre-activations go through XNNPACK too (see LstmForward)
     const fwd = new LstmForward(this.weights, L, S, space.heap ? engine : null);
     const owned: F32Buf[] = [];
@@ -172,7 +174,7 @@ export class ChunkSweep {
     };
     const dcRing = H.map((h) => alloc(S * R * E * h));
     const coefs = H.map((h) => alloc(S * COEF_COUNT * h));
-    const dh = alloc(E * Hmax);
+    const dhKeep = this.settings.target === 'h' ? alloc(S * spb * E * H[L - 1]) : null;
     const freshRows = alloc(E * 2 * H[0]);
     // per-stream FIFO: the ring slot of position p is b·R + (head[b] + p) % R
     const head = new Int32Array(S);
@@ -211,7 +213,8 @@ export class ChunkSweep {
     for (let b = 0; b < S; b++) {
       streams.push({ fresh: false, expiring: 0, cur: allocate(0, starts(b, 0) ? 1 : 0), next: [], weights: H.map(() => null) });
     }
-    const state: RunState = { R, head, count, slotSource, slotGroup, slotToken, streams, dcRing, coefs, dh, freshRows };
+    const pending = new PendingSums(this.sums);
+    const state: RunState = { R, head, count, slotSource, slotGroup, slotToken, streams, dcRing, coefs, dhKeep, freshRows, pending };
     try {
       for (let t = 0; t < T; t++) {
         if (hooks.isCancelled?.()) throw new JobCancelledError();
@@ -255,11 +258,13 @@ export class ChunkSweep {
             kernels.fold(stacked[m], K[m], H[m], coefs[m], b * COEF_COUNT * H[m], w);
           }
         }
-        // 4. blocks of sources, position-major across streams
+        // 4. blocks of sources, position-major across streams; then the block's additions,
+        // where all streams' sources of one delay go into their accumulator in one pass
         for (let p0 = 0, j = 0; p0 < maxCount; p0 += spb, j++) {
           for (let b = 0; b < S; b++) {
             if (p0 < count[b]) this.block(state, b, j, p0, t, last);
           }
+          pending.flush(kernels);
         }
         // 5. retire this step's inputs and weights, and the expired sources
         for (let b = 0; b < S; b++) {
@@ -288,7 +293,7 @@ export class ChunkSweep {
   /** One block of one stream's sources: every layer's GEMM and fused kernel, then accumulation. */
   private block(state: RunState, b: number, j: number, p0: number, t: number, last: boolean): void {
     const { E, L, H, K, rc, spb, engine, kernels } = this;
-    const { R, slotSource, slotGroup, slotToken, dcRing, coefs, dh, freshRows } = state;
+    const { R, slotSource, slotGroup, slotToken, dcRing, coefs, dhKeep, freshRows, pending } = state;
     const { offsets, members, word } = this.index;
     const targetC = this.settings.target === 'c';
     const st = state.streams[b];
@@ -318,6 +323,9 @@ export class ChunkSweep {
           o1Off = (q - blk * spb) * E * K[m] + rc[m];
         }
         const up = m < L - 1;
+        // only the target layer's dh for target h is read after the step (by the flush)
+        const keepOff = ((b * spb + (p - p0)) * E) * Hm;
+        const keep = !up && !targetC ? dhKeep : null;
         this.stats.flushed += kernels.advance(
           Hm,
           E,
@@ -328,7 +336,8 @@ export class ChunkSweep {
           fresh,
           coefs[m],
           b * COEF_COUNT * Hm,
-          dh,
+          keep,
+          keepOff,
           o1,
           o1Off,
           K[m],
@@ -339,7 +348,7 @@ export class ChunkSweep {
         this.stats.flops += 8 * E * Hm * (m === 0 ? (fresh ? 0 : Hm) : rc[m] + (fresh ? 0 : Hm));
         if (!up) {
           const tok = slotToken[r];
-          addTangent(kernels, this.sums, targetC ? dcRing[m] : dh, targetC ? r * E * Hm : 0, t - s, slotGroup[r],
+          pending.add(targetC ? dcRing[m] : (dhKeep as F32Buf), targetC ? r * E * Hm : keepOff, t - s, slotGroup[r],
             members, offsets[tok], offsets[tok + 1], word[tok]);
           this.stats.pairs++;
         }

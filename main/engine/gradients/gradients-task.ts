@@ -44,7 +44,7 @@ export function createEngine(kind: 'auto' | 'js'): { engine: GemmEngine; kernels
   if (kind === 'js') return { engine: new JsGemmEngine(), kernels: jsKernels };
   if (tf.getBackend() === 'wasm') {
     const engine = new WasmGemmEngine();
-    return { engine, kernels: createWasmKernels(engine.memory) };
+    return { engine, kernels: createWasmKernels(engine.memory, engine.space) };
   }
   return { engine: new TfCopyGemmEngine(), kernels: jsKernels };
 }

@@ -98,6 +98,8 @@ export interface StateGradientResult extends GradientBlockSums {
   gflops: number;
   /** sweep time of the slowest worker (excludes thread and backend start-up) */
   computeSeconds: number;
+  /** sweep time of each worker, in share order (equal shares finish apart when the cores run at different speeds) */
+  workerSeconds: number[];
   /** CPU time the sweeps got, summed over workers (Linux; null elsewhere): on a shared machine flops/cpuSeconds is the per-core speed */
   cpuSeconds: number | null;
   wallSeconds: number;
@@ -122,6 +124,15 @@ function bytesPerStream(w: LstmLmWeights, layer: number, maxDelay: number): numb
 }
 
 const STREAM_MEMORY_BUDGET = 256 * 1024 * 1024;
+/**
+ * Streams swept together are chosen so their tangents fit in about this much memory, the
+ * size of a last-level cache: the steps of a chunk then reuse the tangents from the cache,
+ * and two workers do not evict each other's. Measured at H = E = 200: with a share's 10
+ * streams in one 150 MB chunk, two workers used 12–14 % more CPU time for the same work than
+ * one; with 2-stream chunks, 2–11 % in single pairs, and none over the three pairs of
+ * `npm run bench -- gradients --sizes=200`. At most STREAM_MEMORY_BUDGET either way.
+ */
+const CHUNK_CACHE_BYTES = 32 * 1024 * 1024;
 /** float64 accumulators per worker; beyond this a 32-bit wasm heap (4 GB) gets tight */
 const ACCUMULATOR_LIMIT = 1.5 * 1024 ** 3;
 
@@ -174,7 +185,7 @@ export async function accumulateStateGradients(
     );
   }
   const chunkStreams =
-    options.chunkStreams ?? Math.max(1, Math.floor(STREAM_MEMORY_BUDGET / bytesPerStream(weights, layer, maxDelay)));
+    options.chunkStreams ?? Math.max(1, Math.floor(Math.min(CHUNK_CACHE_BYTES, STREAM_MEMORY_BUDGET) / bytesPerStream(weights, layer, maxDelay)));
   const nWorkers = control.workers ?? os.availableParallelism();
   const shares = splitRange(B, Math.max(1, nWorkers));
   const jobs: GradientsTaskParams[] = shares.map(([b0, b1]) => ({
@@ -259,6 +270,7 @@ export async function accumulateStateGradients(
     gemmFlops: stats.reduce((a, s) => a + s.gemmFlops, 0),
     gflops: computeSeconds > 0 ? flops / computeSeconds / 1e9 : 0,
     computeSeconds,
+    workerSeconds: results.map((r) => r.seconds),
     cpuSeconds: results.every((r) => r.cpuSeconds !== null) ? results.reduce((a, r) => a + (r.cpuSeconds ?? 0), 0) : null,
     wallSeconds: (performance.now() - started) / 1000,
     workers: nWorkers === 0 ? 0 : jobs.length,

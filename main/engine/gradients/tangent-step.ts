@@ -14,7 +14,7 @@
 //
 // Kernels come in two implementations with the same contract: the plain-JS ones below
 // (any backend, tests) and the SIMD ones of wasm/kernels.c (wasm heap buffers).
-import type { F32Buf, F64Buf } from './buffers';
+import { jsF32, type F32Buf, type F64Buf } from './buffers';
 
 /** Values below this magnitude are flushed to zero so the GEMM never meets denormals. */
 export const FLUSH_BELOW = 1e-30;
@@ -32,8 +32,8 @@ export interface TangentKernels {
   fold(W: F32Buf, rows: number, H: number, coef: F32Buf, coefOff: number, out: F32Buf): void;
   /**
    * For E rows: dc = (fresh ? 0 : f⊙dc) + g[:, 0:H], dh = g[:, H:2H] + q⊙dc, values below
-   * FLUSH_BELOW flushed; dh goes to `dh` (E × H) and, if given, to o1/o2 (row strides
-   * s1/s2). Returns how many values were flushed.
+   * FLUSH_BELOW flushed; dh goes, where given, to `dh` (E × H, from dhOff) and to o1/o2
+   * (row strides s1/s2). Returns how many values were flushed.
    */
   advance(
     H: number,
@@ -45,7 +45,8 @@ export interface TangentKernels {
     fresh: boolean,
     coef: F32Buf,
     coefOff: number,
-    dh: F32Buf,
+    dh: F32Buf | null,
+    dhOff: number,
     o1: F32Buf | null,
     o1Off: number,
     s1: number,
@@ -53,8 +54,18 @@ export interface TangentKernels {
     o2Off: number,
     s2: number,
   ): number;
-  /** acc[accOff .. +n) += src[srcOff .. +n) */
-  accumulate(acc: F64Buf, accOff: number, src: F32Buf, srcOff: number, n: number): void;
+  /**
+   * acc[accOff .. +n) += Σ_j srcs[j] (each n values from its offset), added in list order
+   * for every element: the same float64 result as one pass per source, with one pass over
+   * the accumulator.
+   */
+  accumulateMany(acc: F64Buf, accOff: number, srcs: readonly TangentRef[], n: number): void;
+}
+
+/** Where one source's tangent block is: a buffer and an offset into it. */
+export interface TangentRef {
+  buf: F32Buf;
+  off: number;
 }
 
 export const jsKernels: TangentKernels = {
@@ -80,18 +91,21 @@ export const jsKernels: TangentKernels = {
     }
   },
 
-  advance(H, E, gB, gOff, dcB, dcOff, fresh, coefB, coefOff, dhB, o1B, o1Off, s1, o2B, o2Off, s2) {
+  advance(H, E, gB, gOff, dcB, dcOff, fresh, coefB, coefOff, dhB, dhOff, o1B, o1Off, s1, o2B, o2Off, s2) {
     const g = gB.array();
     const dc = dcB.array();
     const coef = coefB.array();
-    const dh = dhB.array();
+    // without a dh buffer the values go to a scratch row block for the copies below
+    const dhOut = dhB ?? jsF32(new Float32Array(E * H));
+    const dh = dhOut.array();
+    const dhBase = dhB ? dhB.base + dhOff : 0;
     const cf = coefB.base + coefOff + COEF.f * H;
     const cq = coefB.base + coefOff + COEF.q * H;
     let flushed = 0;
     for (let e = 0; e < E; e++) {
       const go = gB.base + gOff + e * 2 * H;
       const d = dcB.base + dcOff + e * H;
-      const ho = dhB.base + e * H;
+      const ho = dhBase + e * H;
       for (let k = 0; k < H; k++) {
         let c = fresh ? g[go + k] : g[go + k] + coef[cf + k] * dc[d + k];
         if (c < FLUSH_BELOW && c > -FLUSH_BELOW) {
@@ -107,26 +121,27 @@ export const jsKernels: TangentKernels = {
         dh[ho + k] = h;
       }
     }
-    if (o1B) copyRows(dhB, H, E, o1B, o1Off, s1);
-    if (o2B) copyRows(dhB, H, E, o2B, o2Off, s2);
+    if (o1B) copyRows(dh, dhBase, H, E, o1B, o1Off, s1);
+    if (o2B) copyRows(dh, dhBase, H, E, o2B, o2Off, s2);
     return flushed;
   },
 
-  accumulate(accB, accOff, srcB, srcOff, n) {
+  accumulateMany(accB, accOff, srcs, n) {
     const acc = accB.array();
-    const src = srcB.array();
     const a = accB.base + accOff;
-    const s = srcB.base + srcOff;
-    for (let i = 0; i < n; i++) acc[a + i] += src[s + i];
+    for (const { buf, off } of srcs) {
+      const src = buf.array();
+      const s = buf.base + off;
+      for (let i = 0; i < n; i++) acc[a + i] += src[s + i];
+    }
   },
 };
 
-/** Copies E rows of H values (contiguous) into rows of stride `stride` from `off`. */
-function copyRows(src: F32Buf, H: number, E: number, dst: F32Buf, off: number, stride: number): void {
-  const s = src.array();
+/** Copies E rows of H values (contiguous from `base` of `s`) into rows of stride `stride` from `off`. */
+function copyRows(s: Float32Array, base: number, H: number, E: number, dst: F32Buf, off: number, stride: number): void {
   const d = dst.array();
   for (let e = 0; e < E; e++) {
-    const from = src.base + e * H;
+    const from = base + e * H;
     d.set(s.subarray(from, from + H), dst.base + off + e * stride);
   }
 }

@@ -2,7 +2,7 @@
 // backend's own memory so that they read and write tensors in place. Measured on the
 // sweep's shapes they are ~10× faster than the JS loops, which otherwise cost as much as
 // the GEMM itself (a JS elementwise step runs at ~5–10 ns per value here).
-import type { F32Buf, F64Buf } from './buffers';
+import type { BufferSpace, F32Buf, F64Buf } from './buffers';
 import type { TangentKernels } from './tangent-step';
 import { KERNELS_WASM_BASE64 } from './wasm/kernels-binary';
 import { wasmApi, type WasmMemory, type WasmModule } from './wasm-runtime';
@@ -22,7 +22,7 @@ interface KernelExports {
     o2: number,
     s2: number,
   ): number;
-  accumulate(acc: number, src: number, n: number): void;
+  accumulate_many(acc: number, srcs: number, count: number, n: number): void;
 }
 
 let compiled: WasmModule | null = null;
@@ -37,16 +37,20 @@ function addr64(b: F64Buf, off: number): number {
   return (b.base + off) * 8;
 }
 
-/** Kernels working in `memory` (the tfjs wasm backend's heap). */
-export function createWasmKernels(memory: WasmMemory): TangentKernels {
+/**
+ * Kernels working in `memory` (the tfjs wasm backend's heap); `space` allocates the small
+ * list of source addresses that accumulateMany hands to the kernel.
+ */
+export function createWasmKernels(memory: WasmMemory, space: BufferSpace): TangentKernels {
   compiled ??= new wasmApi.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
   const x = new wasmApi.Instance(compiled, { env: { memory } }).exports as unknown as KernelExports;
+  let addresses: F64Buf | null = null;
   return {
     name: 'wasm SIMD',
     fold(W, rows, H, coef, coefOff, out) {
       x.fold(addr32(W, 0), rows, H, addr32(coef, coefOff), addr32(out, 0));
     },
-    advance(H, E, g, gOff, dc, dcOff, fresh, coef, coefOff, dh, o1, o1Off, s1, o2, o2Off, s2) {
+    advance(H, E, g, gOff, dc, dcOff, fresh, coef, coefOff, dh, dhOff, o1, o1Off, s1, o2, o2Off, s2) {
       return x.advance(
         H,
         E,
@@ -54,15 +58,22 @@ export function createWasmKernels(memory: WasmMemory): TangentKernels {
         addr32(dc, dcOff),
         fresh ? 1 : 0,
         addr32(coef, coefOff),
-        addr32(dh, 0),
+        dh ? addr32(dh, dhOff) : 0,
         o1 ? addr32(o1, o1Off) : 0,
         s1,
         o2 ? addr32(o2, o2Off) : 0,
         s2,
       );
     },
-    accumulate(acc, accOff, src, srcOff, n) {
-      x.accumulate(addr64(acc, accOff), addr32(src, srcOff), n);
+    accumulateMany(acc, accOff, srcs, n) {
+      if (srcs.length === 0) return;
+      if (!addresses || addresses.length < srcs.length) {
+        if (addresses) space.free(addresses);
+        addresses = space.f64(Math.max(64, srcs.length));
+      }
+      const list = addresses.array();
+      for (let j = 0; j < srcs.length; j++) list[addresses.base + j] = addr32(srcs[j].buf, srcs[j].off);
+      x.accumulate_many(addr64(acc, accOff), addr64(addresses, 0), srcs.length, n);
     },
   };
 }

@@ -101,7 +101,7 @@ describe('state gradients against autodiff and finite differences', () => {
         const { w, tokens } = setup(c, i);
         const engine = new WasmGemmEngine();
         try {
-          const got = sweepSums(w, tokens, B, T, { state: c.state, layer: c.layer, D, chunkStreams: 2, slotsPerBlock: 2 }, engine, createWasmKernels(engine.memory));
+          const got = sweepSums(w, tokens, B, T, { state: c.state, layer: c.layer, D, chunkStreams: 2, slotsPerBlock: 2 }, engine, createWasmKernels(engine.memory, engine.space));
           expectClose(got, autodiff.get(c.name) as Ref, 1e-5);
           expectClose(got, fd.get(c.name) as Ref, 1e-4);
         } finally {

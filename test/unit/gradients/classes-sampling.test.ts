@@ -106,7 +106,7 @@ describe('class, word and sampled accumulators', () => {
     await selectBackend('wasm');
     const engine = new WasmGemmEngine();
     try {
-      checkEngine(engine, createWasmKernels(engine.memory));
+      checkEngine(engine, createWasmKernels(engine.memory, engine.space));
     } finally {
       engine.dispose();
     }

@@ -35,7 +35,7 @@ describe('denormal guard', () => {
     const engine = new WasmGemmEngine();
     const before = tf.memory().numTensors;
     try {
-      for (const [eng, k] of [[new JsGemmEngine(), jsKernels], [engine, createWasmKernels(engine.memory)]] as const) {
+      for (const [eng, k] of [[new JsGemmEngine(), jsKernels], [engine, createWasmKernels(engine.memory, engine.space)]] as const) {
         const got = sweepSums(w, tokens, B, T, { state: 'c', layer: 1, D }, eng, k);
         expect(got.stats.flushed).toBeGreaterThan(0);
         const scale = Math.max(...ref.sum[0].map(Math.abs)) / ref.count[0];

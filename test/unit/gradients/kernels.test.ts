@@ -14,7 +14,7 @@ let wasm: TangentKernels;
 beforeAll(async () => {
   await selectBackend('wasm');
   engine = new WasmGemmEngine();
-  wasm = createWasmKernels(engine.memory);
+  wasm = createWasmKernels(engine.memory, engine.space);
 });
 
 function fill(space: BufferSpace, data: Float32Array): F32Buf {
@@ -43,7 +43,13 @@ describe('wasm SIMD kernels vs JS kernels', () => {
         const o2 = new Float32Array(E * K2 + 2);
         const run = (k: TangentKernels, space: BufferSpace) => {
           const bufs = { g: fill(space, g), dc: fill(space, dc), coef: fill(space, coef), dh: fill(space, new Float32Array(E * H)), o1: fill(space, o1), o2: fill(space, o2) };
-          const flushed = k.advance(H, E, bufs.g, 3, bufs.dc, 1, fresh, bufs.coef, 0, bufs.dh, bufs.o1, 2, K1, bufs.o2, 1, K2);
+          const flushed = k.advance(H, E, bufs.g, 3, bufs.dc, 1, fresh, bufs.coef, 0, bufs.dh, 0, bufs.o1, 2, K1, bufs.o2, 1, K2);
+          // the same step without a dh buffer must write the same o1 / o2 rows
+          const quiet = { dc: fill(space, dc), o1: fill(space, o1), o2: fill(space, o2) };
+          k.advance(H, E, bufs.g, 3, quiet.dc, 1, fresh, bufs.coef, 0, null, 0, quiet.o1, 2, K1, quiet.o2, 1, K2);
+          expect(Array.from(read(quiet.o1))).toEqual(Array.from(read(bufs.o1)));
+          expect(Array.from(read(quiet.o2))).toEqual(Array.from(read(bufs.o2)));
+          expect(Array.from(read(quiet.dc))).toEqual(Array.from(read(bufs.dc)));
           return { flushed, dc: read(bufs.dc), dh: read(bufs.dh), o1: read(bufs.o1), o2: read(bufs.o2) };
         };
         const js = run(jsKernels, new JsSpace());
@@ -73,8 +79,9 @@ describe('wasm SIMD kernels vs JS kernels', () => {
         k.fold(fill(space, W), rows, H, fill(space, coef), COEF_COUNT * H, out);
         const acc = space.f64(rows * H + 4);
         acc.array().fill(0.25, acc.base, acc.base + acc.length);
-        k.accumulate(acc, 2, fill(space, src), 0, rows * H);
-        k.accumulate(acc, 2, fill(space, src), 0, rows * H);
+        const buf = fill(space, src);
+        k.accumulateMany(acc, 2, [{ buf, off: 0 }], rows * H);
+        k.accumulateMany(acc, 2, [{ buf, off: 0 }], rows * H);
         return { out: read(out), acc: acc.array().slice(acc.base, acc.base + acc.length) };
       };
       const js = run(jsKernels, new JsSpace());
@@ -94,7 +101,7 @@ describe('wasm SIMD kernels vs JS kernels', () => {
       const coef = fill(space, Float32Array.from({ length: COEF_COUNT * H }, (_, i) => (i >= 5 * H ? 1e-8 : 0)));
       const dc = fill(space, new Float32Array(H));
       const dh = fill(space, new Float32Array(H));
-      const flushed = k.advance(H, 1, g, 0, dc, 0, true, coef, 0, dh, null, 0, 0, null, 0, 0);
+      const flushed = k.advance(H, 1, g, 0, dc, 0, true, coef, 0, dh, 0, null, 0, 0, null, 0, 0);
       const c = read(dc);
       const h = read(dh);
       expect(Array.from(c)).toEqual([0, 0, 0, 0.5]);
@@ -105,6 +112,26 @@ describe('wasm SIMD kernels vs JS kernels', () => {
       expect(h[3]).toBeCloseTo(5e-9, 12);
       expect(flushed).toBe(3);
       expect(FLUSH_BELOW).toBe(1e-30);
+    }
+  });
+
+  it('accumulateMany adds many sources in one pass exactly as one pass per source, across slices and offsets', () => {
+    const r = rng(99);
+    const n = 1301; // more than two 512-value slices, and a remainder that is not a multiple of 4
+    for (const count of [0, 1, 3, 70]) {
+      const sources = Array.from({ length: count }, () => randomData(r, n + 5));
+      const offsets = sources.map((_, j) => j % 5);
+      const run = (k: TangentKernels, space: BufferSpace) => {
+        const acc = space.f64(n + 3);
+        acc.array().fill(0.125, acc.base, acc.base + acc.length);
+        k.accumulateMany(acc, 1, sources.map((src, j) => ({ buf: fill(space, src), off: offsets[j] })), n);
+        return acc.array().slice(acc.base, acc.base + acc.length);
+      };
+      // independent: float64 sums in list order
+      const want = new Float64Array(n + 3).fill(0.125);
+      for (let j = 0; j < count; j++) for (let i = 0; i < n; i++) want[1 + i] += sources[j][offsets[j] + i];
+      expect(Array.from(run(jsKernels, new JsSpace())), `js, ${count} sources`).toEqual(Array.from(want));
+      expect(Array.from(run(wasm, engine.space)), `wasm, ${count} sources`).toEqual(Array.from(want));
     }
   });
 });

@@ -52,8 +52,8 @@ void fold(const float* W, int32_t rows, int32_t H, const float* coef, float* out
 }
 
 // For E rows: dc = (fresh ? 0 : f*dc) + g[0:H]; dh = g[H:2H] + q*dc, flushed; dh is
-// written to `dh` (E x H) and, when non-null, to o1 / o2 with row strides s1 / s2.
-// Returns the number of flushed values.
+// written, where the pointer is non-null, to `dh` (E x H) and to o1 / o2 with row strides
+// s1 / s2. Returns the number of flushed values.
 EXPORT(advance)
 int32_t advance(int32_t H, int32_t E, const float* g, float* dc, int32_t fresh, const float* coef, float* dh,
                 float* o1, int32_t s1, float* o2, int32_t s2) {
@@ -63,7 +63,7 @@ int32_t advance(int32_t H, int32_t E, const float* g, float* dc, int32_t fresh, 
   for (int32_t e = 0; e < E; e++) {
     const float* ge = g + e * 2 * H;
     float* ce = dc + e * H;
-    float* he = dh + e * H;
+    float* he = dh ? dh + e * H : 0;
     float* p1 = o1 ? o1 + e * s1 : 0;
     float* p2 = o2 ? o2 + e * s2 : 0;
     int32_t k = 0;
@@ -74,7 +74,7 @@ int32_t advance(int32_t H, int32_t E, const float* g, float* dc, int32_t fresh, 
       wasm_v128_store(ce + k, c);
       v128_t h = wasm_f32x4_add(wasm_v128_load(ge + H + k), wasm_f32x4_mul(wasm_v128_load(q + k), c));
       h = flush4(h, &count);
-      wasm_v128_store(he + k, h);
+      if (he) wasm_v128_store(he + k, h);
       if (p1) wasm_v128_store(p1 + k, h);
       if (p2) wasm_v128_store(p2 + k, h);
     }
@@ -84,7 +84,7 @@ int32_t advance(int32_t H, int32_t E, const float* g, float* dc, int32_t fresh, 
       c = flush1(c, &count);
       ce[k] = c;
       float h = flush1(ge[H + k] + q[k] * c, &count);
-      he[k] = h;
+      if (he) he[k] = h;
       if (p1) p1[k] = h;
       if (p2) p2[k] = h;
     }
@@ -92,16 +92,28 @@ int32_t advance(int32_t H, int32_t E, const float* g, float* dc, int32_t fresh, 
   return count;
 }
 
-// acc[0:n] += src[0:n] (float32 into float64)
-EXPORT(accumulate)
-void accumulate(double* acc, const float* src, int32_t n) {
-  int32_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    v128_t s = wasm_v128_load(src + i);
-    v128_t lo = wasm_f64x2_promote_low_f32x4(s);
-    v128_t hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(s, s, 2, 3, 0, 1));
-    wasm_v128_store(acc + i, wasm_f64x2_add(wasm_v128_load(acc + i), lo));
-    wasm_v128_store(acc + i + 2, wasm_f64x2_add(wasm_v128_load(acc + i + 2), hi));
+// acc[0:n] += srcs[0][0:n] + srcs[1][0:n] + ... (float32 into float64), added in list
+// order for every element, so the result equals `count` separate passes bit for bit. The
+// sources' byte addresses come as doubles (exact below 2^53). The accumulator is read and
+// written once, in slices that stay in L1 while every source is added: with all streams'
+// tangents of one delay in one call, the float64 traffic (which made two workers slow
+// each other down) falls by the number of streams.
+#define SLICE 512
+EXPORT(accumulate_many)
+void accumulate_many(double* acc, const double* srcs, int32_t count, int32_t n) {
+  for (int32_t i0 = 0; i0 < n; i0 += SLICE) {
+    int32_t i1 = i0 + SLICE < n ? i0 + SLICE : n;
+    for (int32_t j = 0; j < count; j++) {
+      const float* src = (const float*)(uintptr_t)srcs[j];
+      int32_t i = i0;
+      for (; i + 4 <= i1; i += 4) {
+        v128_t s = wasm_v128_load(src + i);
+        v128_t lo = wasm_f64x2_promote_low_f32x4(s);
+        v128_t hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(s, s, 2, 3, 0, 1));
+        wasm_v128_store(acc + i, wasm_f64x2_add(wasm_v128_load(acc + i), lo));
+        wasm_v128_store(acc + i + 2, wasm_f64x2_add(wasm_v128_load(acc + i + 2), hi));
+      }
+      for (; i < i1; i++) acc[i] += (double)src[i];
+    }
   }
-  for (; i < n; i++) acc[i] += (double)src[i];
 }
