@@ -10,6 +10,7 @@ import { createEngine } from '../engine/handlers/create-engine';
 import { firstStart, FIRST_START_HASH, type FirstStart } from '../engine/demo';
 import { installAppMenu } from './app-menu';
 import { registerPickPath } from './dialogs';
+import { quitGuard } from './quit-guard';
 import { isRendererPage } from './renderer-url';
 import { rememberBounds, savedBounds } from './window-state';
 
@@ -65,6 +66,15 @@ async function createWindow(hash = ''): Promise<BrowserWindow> {
 
 function isOurRenderer(url: string | undefined): boolean {
   return isRendererPage(rendererUrl, url);
+}
+
+// Loading our page with only another #route than the one shown is a same-document
+// navigation in Chromium (and loading the very same URL, a no-op): the renderer would keep
+// the project it has. A new query (isOurRenderer ignores it) makes every load a new page,
+// which opens the most recent project as it starts.
+let pageLoads = 0;
+function freshRendererPage(hash: string): string {
+  return `${rendererUrl}?load=${++pageLoads}${hash}`;
 }
 
 const engine = createEngine({
@@ -127,7 +137,7 @@ if (!app.requestSingleInstanceLock()) {
     const updateMenu = installAppMenu({
       engine,
       currentWindow: () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0],
-      show: (win, hash) => void win.loadURL(rendererUrl + hash),
+      show: (win, hash) => void win.loadURL(freshRendererPage(hash)),
     });
     // File › Open Recent follows the recent list: filled in now, and again after every change.
     engine.settings.onChange(() => void updateMenu());
@@ -138,12 +148,17 @@ if (!app.requestSingleInstanceLock()) {
     });
   });
 
-  // Running jobs are cancelled before quitting, so no staging folder is left half-written.
-  app.on('will-quit', (event) => {
-    if (engine.jobs.activeCount === 0) return;
-    event.preventDefault();
-    void engine.close().finally(() => app.quit());
-  });
+  // Running jobs are cancelled and settings writes finish before the process ends.
+  app.on(
+    'will-quit',
+    quitGuard({
+      activeJobs: () => engine.jobs.activeCount,
+      closeEngine: () => engine.close(),
+      settingsSaving: () => engine.settings.saving,
+      settingsSaved: () => engine.settings.whenSaved(),
+      quit: () => app.quit(),
+    }),
+  );
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

@@ -25,6 +25,7 @@ export class SettingsStore {
   // Changes are chained so two quick updates in one process never lose one another.
   private tail: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(settings: Settings) => void>();
+  private inFlight = 0;
 
   constructor(readonly file: string = defaultSettingsFile()) {}
 
@@ -56,7 +57,19 @@ export class SettingsStore {
     };
     const result = this.tail.then(run, run);
     this.tail = result.catch(() => undefined);
+    this.inFlight++;
+    void this.tail.then(() => this.inFlight--);
     return result;
+  }
+
+  /** True while a change is being saved (the Electron app does not quit before it is on disk). */
+  get saving(): boolean {
+    return this.inFlight > 0;
+  }
+
+  /** Resolves when every change started so far is saved or has failed. */
+  async whenSaved(): Promise<void> {
+    await this.tail;
   }
 
   /**

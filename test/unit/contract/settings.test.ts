@@ -24,6 +24,20 @@ describe('settings', () => {
     expect(defaultSettingsFile({ MNEMOSCOPE_CONFIG_DIR: '/portable' })).toBe(path.join('/portable', 'settings.json'));
   });
 
+  it('says whether a change is being saved, and when every change so far is on disk', async () => {
+    const s = await store();
+    expect(s.saving).toBe(false);
+    const first = s.patch({ theme: 'dark' });
+    const second = s.patch({ window: { width: 900, height: 700 } });
+    expect(s.saving).toBe(true);
+    await s.whenSaved();
+    expect(s.saving).toBe(false);
+    // both writes are done without awaiting them: the file holds the second change over the first
+    const onDisk = JSON.parse(await fs.readFile(s.file, 'utf8'));
+    expect(onDisk).toMatchObject({ theme: 'dark', window: { width: 900, height: 700 } });
+    await Promise.all([first, second]);
+  });
+
   it('gives the defaults when there is no file yet', async () => {
     const s = await store();
     expect(await s.read()).toEqual({ settings: { recentProjects: [], window: null, theme: 'system' }, file: s.file, problem: null });
