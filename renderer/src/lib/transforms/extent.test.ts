@@ -41,8 +41,9 @@ describe('extents and ticks', () => {
     expect(integerTicks(0, 4)).toEqual([0, 1, 2, 3, 4]);
     expect(integerTicks(1, 16, 6)).toEqual([1, 5, 10, 15]);
     expect(integerTicks(1, 200, 10)).toEqual([1, 20, 40, 60, 80, 100, 120, 140, 160, 180, 200]);
-    // a first tick close to the start is enough: no crowded 4, 5
+    // a first tick close to the start is enough: no crowded 4, 5 or 1, 2
     expect(integerTicks(4, 30, 6)).toEqual([5, 10, 15, 20, 25, 30]);
+    expect(integerTicks(1, 16, 10)).toEqual([2, 4, 6, 8, 10, 12, 14, 16]);
   });
 });
 

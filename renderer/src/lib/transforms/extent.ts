@@ -86,7 +86,7 @@ export function integerTicks(lo: number, hi: number, count = 8): number[] {
   const step = steps.find((s) => span / s <= count) ?? Math.ceil(span / count);
   const out: number[] = [];
   const first = Math.ceil(lo / step) * step;
-  if (Number.isInteger(lo) && first - lo >= step / 2) out.push(lo);
+  if (Number.isInteger(lo) && first - lo > step / 2) out.push(lo);
   for (let t = first; t <= hi; t += step) out.push(t);
   return out;
 }
