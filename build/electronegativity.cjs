@@ -26,6 +26,21 @@ const MANUAL_REVIEW_DONE = ['PreloadJSCheck'];
 
 if (process.argv[2] === '--run-tool') {
   process.argv.splice(2, 1);
+  // The tool writes the CSV header and the rows with two fs.writeFile calls it does not
+  // wait for, the rows appending: when the header lands second it truncates the file and
+  // overwrites the start of the rows (seen in CI as a finding cut in half, of unknown
+  // severity). Writes to one file are therefore made one after the other, in call order.
+  const writeFile = fs.writeFile;
+  const queues = new Map();
+  fs.writeFile = (file, data, ...rest) => {
+    const callback = typeof rest[rest.length - 1] === 'function' ? rest.pop() : () => {};
+    const key = path.resolve(String(file));
+    const previous = queues.get(key) || Promise.resolve();
+    const next = previous.then(
+      () => new Promise((resolve) => writeFile(file, data, ...rest, (err) => (callback(err), resolve()))),
+    );
+    queues.set(key, next);
+  };
   require(path.join(toolDir, 'dist', 'index.js'));
 } else {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'eneg-')), 'report.csv');
