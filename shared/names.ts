@@ -23,6 +23,7 @@ export const PROCEDURE_NAMES = [
   'runShow',
   'runCompare',
   'runDelete',
+  'runFindings',
   'jobStart',
   'jobCancel',
   'jobList',

@@ -4,6 +4,7 @@
 import { InvalidArgumentError } from 'commander';
 import { ProgressBar, type ProgressState } from './progress-bar';
 import { isUserError, JobCancelledError } from '../engine/jobs/errors';
+import { CallFailedError } from '../../shared/call-error';
 
 export interface CommandIO {
   progress(state: ProgressState): void;
@@ -55,8 +56,10 @@ export async function runCommand(
     return EXIT_OK;
   } catch (err) {
     bar.done();
-    const cancelled = err instanceof JobCancelledError;
-    const user = cancelled || isUserError(err);
+    // Commands that call the engine's API get its failures as CallFailedError, with the kind.
+    const kind = err instanceof CallFailedError ? err.kind : null;
+    const cancelled = err instanceof JobCancelledError || kind === 'cancelled';
+    const user = cancelled || isUserError(err) || kind === 'user';
     const message = err instanceof Error ? err.message : String(err);
     if (options.json) {
       process.stdout.write(

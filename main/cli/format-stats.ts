@@ -1,5 +1,5 @@
 // Plain-text tables of corpus statistics for the terminal.
-import type { CorpusManifest } from '../../shared/schemas/corpus';
+import type { CorpusManifest, RankBand } from '../../shared/schemas/corpus';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -26,3 +26,13 @@ export function formatCorpusStats(m: CorpusManifest): string {
 }
 
 const on = (b: boolean) => (b ? 'on' : 'off');
+
+/** One line for a class set with rank bands: `frequency: freq-1-100 ranks 1–100 (100 types), …`. */
+export function formatRankBands(set: { id: string; sizes: Record<string, number>; bands?: readonly RankBand[] }): string {
+  const banded = new Set((set.bands ?? []).map((b) => b.class));
+  const parts = (set.bands ?? []).map(
+    (b) => `${b.class} ranks ${b.fromRank}${b.toRank === null ? '+' : `–${b.toRank}`} (${set.sizes[b.class] ?? 0} types)`,
+  );
+  for (const [c, n] of Object.entries(set.sizes)) if (!banded.has(c)) parts.push(`${c} (${n} type${n === 1 ? '' : 's'})`);
+  return `  ${set.id}: ${parts.join(', ')}`;
+}

@@ -1,5 +1,5 @@
 // The text report of `mnemoscope synthetic`: the per-delay memory of the marker property
-// for Ḡ (all sources) and Ḡ^marker (marker sources), then the verdict's checks.
+// for Ḡ (all sources) and Ḡ^marker (marker sources), the blind span estimate, then the verdict.
 import type { SyntheticBenchmarkResult } from '../engine/synthetic';
 
 const num = (x: number | null, digits = 3) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
@@ -26,12 +26,24 @@ export function formatSyntheticReport(r: SyntheticBenchmarkResult): string {
   for (let t = 0; t < n; t++) {
     const a = r.profiles.all[t];
     const m = r.profiles.marker[t];
-    const note = t === K - 1 ? '  ← last delay the marker is needed' : t === v.overwrittenBy ? '  ← every marker overwritten' : '';
+    const notes = [
+      t === K - 1 ? 'last delay the marker is needed' : '',
+      t === r.estimatedSpan ? 'estimated span (knee of r)' : '',
+      t === v.overwrittenBy ? 'every marker overwritten' : '',
+    ].filter(Boolean);
+    const note = notes.length ? `  ← ${notes.join('; ')}` : '';
     lines.push(
       `${String(t).padStart(5)} ${sci(a.sigma1).padStart(9)} ${sci(a.r).padStart(8)} ${num(a.m, 2).padStart(6)}  | ` +
         `${sci(m.sigma1).padStart(8)} ${sci(m.r).padStart(8)} ${num(m.r / ref, 3).padStart(9)} ${num(m.m, 2).padStart(6)}${note}`,
     );
   }
+  const est = v.spanEstimate;
+  lines.push(
+    '',
+    `estimated span (blind: from r of Ḡ^marker alone, not told K): ${r.estimatedSpan ?? 'none'}` +
+      `${r.estimatedSpan === null ? '' : r.estimatedSpan === K ? ' = K' : ` ≠ K = ${K}`}`,
+    `  ${est.reason}`,
+  );
   lines.push('', `verdict: ${v.passed ? 'PASS — the analysis finds the memory where it was put' : 'FAIL'}`);
   for (const c of v.checks) {
     lines.push(`  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name.padEnd(8)} ${num(c.value)} ${c.kind === 'min' ? '≥' : '≤'} ${c.threshold}  ${c.description}`);

@@ -8,6 +8,7 @@ import { registerCorpus } from './commands/corpus';
 import { registerModel } from './commands/model';
 import { registerAnalyze } from './commands/analyze';
 import { registerExport } from './commands/export';
+import { registerFindings } from './commands/findings';
 import { registerSynthetic } from './commands/synthetic';
 import { registerServe } from './commands/serve';
 import { registerDemo } from './commands/demo';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerModel(program);
   registerAnalyze(program);
   registerExport(program);
+  registerFindings(program);
   registerSynthetic(program);
   registerInfo(program);
   registerServe(program);

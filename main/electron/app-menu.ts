@@ -6,6 +6,8 @@
 import { app, dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import type { Engine } from '../engine/handlers/create-engine';
 import type { RecentProjectInfo } from '../../shared/api/projects';
+import type { DemoProjectInfo } from '../../shared/api/demo';
+import { demoStartHash } from '../engine/demo/first-start';
 import { recentMenuItems, type RecentEntry } from './recent-menu';
 
 export interface MenuActions {
@@ -50,7 +52,8 @@ async function openDemo(a: MenuActions): Promise<void> {
     await dialog.showMessageBox(win, { type: 'error', message: 'The demo project could not be installed', detail: reply.error.message });
     return;
   }
-  a.show(win, '#/sweeps');
+  // The demo's sweeps side by side in Compare, as on a first start.
+  a.show(win, demoStartHash((reply.output as DemoProjectInfo).demo.opens));
 }
 
 async function clearRecent(a: MenuActions): Promise<void> {

@@ -1,16 +1,20 @@
 // Corpora and their class sets. Importing one is a job (jobStart with kind 'import-corpus').
 import { z } from 'zod';
 import { DeletedSchema, FolderPathSchema, ItemRefSchema, ProjectRefSchema } from './common';
-import { CorpusManifestSchema, TagsetSchema, UserFormatSchema } from '../schemas/corpus';
+import { CorpusManifestSchema, RankBandSchema, TagsetSchema, UserFormatSchema } from '../schemas/corpus';
 import { ItemIdSchema, ManifestEntrySchema } from '../schemas/project';
 
 export const ClassSetSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
-  /** 'builtin:upos', 'builtin:paper', or 'wordlist:<file name>'. */
+  /** 'builtin:upos', 'builtin:paper', 'builtin:frequency', or 'wordlist:<file name>'. */
   source: z.string(),
   /** Class name → number of word types. */
   sizes: z.record(z.string(), z.number().int().nonnegative()),
+  /** Rank edges of frequency bands (the `frequency` set). */
+  bands: z.array(RankBandSchema).optional(),
+  /** Set when the set could not be stored with the corpus (read-only project): it was computed for this listing only. */
+  note: z.string().optional(),
 });
 export type ClassSetSummary = z.infer<typeof ClassSetSummarySchema>;
 

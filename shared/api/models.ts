@@ -17,6 +17,8 @@ export const ModelSummarySchema = z.object({
   complete: z.boolean(),
   cancelled: z.boolean(),
   backend: z.string().nullable(),
+  /** Training throughput over the whole run (trained models; null for imported ones). */
+  tokensPerSecond: z.number().nonnegative().nullable().default(null),
   weightsBytes: z.number().int().nonnegative().nullable(),
 });
 export type ModelSummary = z.infer<typeof ModelSummarySchema>;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DeletedSchema, FolderPathSchema, ItemRefSchema, ProjectRefSchema } from './common';
 import { ItemIdSchema, RunListingSchema } from '../schemas/project';
 import { RunRecordSchema } from '../schemas/run';
+import { RunFindingsSchema } from '../schemas/findings';
 
 /** The settings that make two runs measure different things (DESIGN §3): compare with care. */
 export const ComparabilitySettingSchema = z.enum(['state', 'layer', 'normalisation', 'corpus', 'split']);
@@ -31,6 +32,8 @@ export const RunCompareOutputSchema = z.object({
    */
   records: z.array(RunRecordSchema),
   warnings: z.array(ComparabilityWarningSchema),
+  /** the findings check of each run (as runFindings gives it), in the order of `records` */
+  findings: z.array(RunFindingsSchema),
 });
 export type RunCompareOutput = z.infer<typeof RunCompareOutputSchema>;
 
@@ -54,4 +57,6 @@ export const runProcedures = {
     output: RunCompareOutputSchema,
   },
   runDelete: { input: ItemRefSchema, output: DeletedSchema },
+  /** The findings check: does the run agree with each published finding (holds true / false / null = cannot tell)? */
+  runFindings: { input: z.strictObject({ project: FolderPathSchema, run: ItemIdSchema }), output: RunFindingsSchema },
 };

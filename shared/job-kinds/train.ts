@@ -4,7 +4,7 @@
 // no epoch had finished (then nothing is kept and the job ends as cancelled).
 import { z } from 'zod';
 import { ItemIdSchema } from '../schemas/project';
-import { BackendPreferenceSchema, TrainConfigSchema, type TrainProgress } from '../schemas/model';
+import { BackendPreferenceSchema, TrainConfigRequestSchema, type TrainProgress } from '../schemas/model';
 
 const FilePath = z.string().min(1, 'must not be empty');
 
@@ -16,8 +16,11 @@ export const TrainJobParamsSchema = z.strictObject({
   /** The new model's id in the project. */
   id: ItemIdSchema,
   name: z.string().max(200).optional(),
-  /** Fields left out take the defaults of TrainConfigSchema (the paper authors' configuration). */
-  config: TrainConfigSchema.strict().prefault({}),
+  /**
+   * Fields left out take the values of `config.recipe` when one is named, else the defaults of
+   * TrainConfigSchema (the authors' settings with 13 epochs).
+   */
+  config: TrainConfigRequestSchema.prefault({}),
   backend: BackendPreferenceSchema.default('auto'),
 });
 

@@ -115,14 +115,28 @@ export type CorpusManifest = z.infer<typeof CorpusManifestSchema>;
 /** Only what is needed to pick a reader or refuse a newer file. */
 export const VersionProbeSchema = z.object({ schemaVersion: z.number().int() });
 
+/**
+ * One band of a class set by frequency rank (the built-in `frequency` set): the class holds
+ * the train-split word types of rank fromRank..toRank (1-based; toRank null: no upper edge).
+ * The edges are the band's nominal ones, also when fewer types exist.
+ */
+export const RankBandSchema = z.object({
+  class: z.string().min(1),
+  fromRank: z.number().int().positive(),
+  toRank: z.number().int().positive().nullable(),
+});
+export type RankBand = z.infer<typeof RankBandSchema>;
+
 /** classes/<id>.json: named sets of word types (preprocessed forms), each list sorted. */
 export const ClassSetSchema = z.object({
   schemaVersion: z.literal(CLASS_SET_SCHEMA_VERSION),
   id: ItemIdSchema,
   name: z.string(),
-  /** 'builtin:upos', 'builtin:paper', or 'wordlist:<file name>'. */
+  /** 'builtin:upos', 'builtin:paper', 'builtin:frequency', or 'wordlist:<file name>'. */
   source: z.string(),
   description: z.string(),
   classes: z.record(z.string().min(1), z.array(z.string())),
+  /** Rank edges of the classes that are frequency bands (optional; only the `frequency` set has them). */
+  bands: z.array(RankBandSchema).optional(),
 });
 export type ClassSet = z.infer<typeof ClassSetSchema>;

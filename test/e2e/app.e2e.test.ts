@@ -169,6 +169,15 @@ describe.sequential('Mnemoscope in a browser: a first session', () => {
     await form.waitFor();
     await fill('tf-id', MODEL);
     await form.locator('#tf-corpus').selectOption(CORPUS);
+    // The authors' recipe fills the fields (39 epochs, forget-gate bias 0); the fields typed below override it.
+    await form.locator('#tf-recipe').selectOption('verwimp2018');
+    expect(await page.locator('#tf-epochs').inputValue()).toBe('39');
+    expect(await page.locator('#tf-forgetBias').inputValue()).toBe('0');
+    expect(await page.locator('#tf-embeddingDropout').inputValue()).toBe('0.5');
+    await fill('tf-epochs', '1');
+    // The estimate follows the fields: 1 epoch of at most 5000 tokens is far less than 39 full epochs.
+    const estimate = form.getByTestId('train-estimate');
+    expect(await estimate.textContent()).toMatch(/^\s*Estimated time: about /);
     await fill('tf-embeddingDim', '16');
     await fill('tf-hiddenSize', '32');
     await fill('tf-vocabSize', '500');
@@ -187,7 +196,11 @@ describe.sequential('Mnemoscope in a browser: a first session', () => {
     const model = path.join(projectDir, 'models', MODEL);
     for (const f of ['model.json', 'weights.bin', 'vocab.json', 'training.json']) expect(existsSync(path.join(model, f)), f).toBe(true);
     const training = await readJson<{ origin: { config: object; complete: boolean; cancelled: boolean } }>(path.join(model, 'training.json'));
-    expect(training.origin).toMatchObject({ complete: true, cancelled: false, config: { embeddingDim: 16, hiddenSize: 32, vocabSize: 500, epochs: 1, maxTokens: 5000 } });
+    expect(training.origin).toMatchObject({
+      complete: true,
+      cancelled: false,
+      config: { recipe: 'verwimp2018', embeddingDim: 16, hiddenSize: 32, vocabSize: 500, epochs: 1, maxTokens: 5000, forgetBias: 0, embeddingDropout: 0.5 },
+    });
 
     await main().getByRole('button', { name: MODEL, exact: true }).click();
     await main().getByRole('heading', { name: 'Training history' }).waitFor();
@@ -241,6 +254,11 @@ describe.sequential('Mnemoscope in a browser: a first session', () => {
     await page.mouse.move(0, 0);
     await page.keyboard.press('Escape'); // the keyboard focus is still on a point: Esc hides its tooltip
     await tip.waitFor({ state: 'detached' });
+
+    // The Paper check: one row per published finding, each with a ✓/✗/? state in words too.
+    const check = page.getByTestId('paper-check');
+    await check.getByTestId('paper-check-tally').waitFor({ timeout: LONG });
+    expect(await check.locator('[data-finding]').count()).toBe(9);
 
     // The dark theme, remembered in this run's own settings file.
     await page.getByRole('button', { name: 'Dark theme' }).click();

@@ -61,13 +61,13 @@ describe('mnemoscope CLI, the issue sequence on a Brown slice', () => {
     for (const s of Object.values(c.stats.splits)) expect(s.tokens).toBeGreaterThan(1000);
     expect((await manifest()).corpora.map((e) => e.id)).toEqual(['brown']);
     const classes = await fs.readdir(path.join(project, 'corpora', 'brown', 'classes'));
-    expect(classes.sort()).toEqual(['paper.json', 'upos.json']);
+    expect(classes.sort()).toEqual(['frequency.json', 'paper.json', 'upos.json']);
   });
 
   let trained: { bestValidPerplexity: number; bestEpoch: number };
   it('train', async () => {
     const r = mnemoscope(
-      'train', '--project', project, '--corpus', 'brown', '--id', 'lm',
+      'train', '--project', project, '--corpus', 'brown', '--id', 'lm', '--recipe', 'verwimp2018',
       '--layers', '1', '--emb', '16', '--hidden', '32', '--vocab', '800', '--epochs', '2',
       '--bptt', '20', '--batch', '10', '--max-tokens', '12000', '--seed', '3', '--backend', 'wasm', '--json',
     );
@@ -79,6 +79,11 @@ describe('mnemoscope CLI, the issue sequence on a Brown slice', () => {
     expect((await fs.readdir(dir)).sort()).toEqual(['model.json', 'training.json', 'vocab.json', 'weights.bin']);
     const meta = JSON.parse(await fs.readFile(path.join(dir, 'training.json'), 'utf8'));
     expect(meta.origin.config).toMatchObject({ embeddingDim: 16, hiddenSize: 32, bptt: 20, batchSize: 10, maxTokens: 12000, seed: 3 });
+    // The recipe fills what was not given, and training.json records its name and every value.
+    expect(meta.origin.config).toMatchObject({
+      recipe: 'verwimp2018', epochs: 2, optimizer: 'sgd', learningRate: 1, lrDecay: 0.8, lrDecayAfter: 6,
+      clipNorm: 5, dropout: 0.5, embeddingDropout: 0.5, initScale: 0.05, forgetBias: 0, patience: null,
+    });
     expect(meta.origin.history).toHaveLength(2);
     expect(meta.architecture.layers[0].recurrentActivation).toBe('sigmoid');
   });

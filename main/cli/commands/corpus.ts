@@ -7,9 +7,9 @@ import { openProject } from '../../engine/project';
 import { runInWorker } from '../../engine/jobs/run-in-worker';
 import { UserError } from '../../engine/jobs/errors';
 import type { CorpusImportSource, ImportProgress, ImportCorpusParams } from '../../engine/corpus';
-import { readCorpusManifest, listClassSets, classSetFromWordList, writeClassSet } from '../../engine/corpus';
+import { readCorpusManifest, openCorpusClassSets, classSetFromWordList, writeClassSet } from '../../engine/corpus';
 import type { CorpusManifest, UserFormat } from '../../../shared/schemas/corpus';
-import { formatCorpusStats } from '../format-stats';
+import { formatCorpusStats, formatRankBands } from '../format-stats';
 
 interface AddOpts {
   project: string;
@@ -134,10 +134,13 @@ export function registerCorpus(program: Command): void {
         await store.requireItem('corpus', opts.id);
         const dir = store.itemDir('corpus', opts.id);
         const manifest = await readCorpusManifest(dir);
-        const classSets = await listClassSets(dir);
+        // Adds the frequency set to a corpus imported before it existed.
+        const { classSets, notes } = await openCorpusClassSets(dir, { withWriteLock: (fn) => store.withWriteLock(fn) });
         const text = [
           formatCorpusStats(manifest),
           `class sets: ${classSets.map((c) => `${c.id} (${Object.keys(c.sizes).length} classes)`).join(', ') || '(none)'}`,
+          ...classSets.filter((c) => c.bands).map(formatRankBands),
+          ...notes.map((n) => `note: ${n}`),
         ].join('\n');
         return { json: { corpus: manifest, classSets }, text };
       });

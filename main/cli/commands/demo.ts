@@ -7,7 +7,7 @@ import { defaultDemoProjectDir, installDemoProject } from '../../engine/demo';
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('install the demo project (Brown corpus, a small LSTM, a finished delay sweep), or repair it, and print its folder')
+    .description('install the demo project (Brown corpus, the authors\' recipe model and a small Adam model, a finished delay sweep of each), or repair it, and print its folder')
     .option('--project <dir>', `the folder (default: ${defaultDemoProjectDir()})`)
     .option('--json', 'print one JSON object')
     .action(async (opts: { project?: string; json?: boolean }) => {

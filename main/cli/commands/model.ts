@@ -19,6 +19,7 @@ import type {
   TrainResult,
   TrainTaskParams,
 } from '../../../shared/schemas/model';
+import { TrainRecipeNameSchema, type TrainRecipeName } from '../../../shared/schemas/train-recipes';
 
 interface TrainOpts {
   project: string;
@@ -35,6 +36,9 @@ interface TrainOpts {
   maxTokens?: number;
   seed?: number;
   dropout?: number;
+  embDropout?: number;
+  forgetBias?: number;
+  recipe?: TrainRecipeName;
   optimizer?: 'sgd' | 'adam';
   lr?: number;
   clip?: number;
@@ -52,6 +56,7 @@ async function requireNewModelId(store: ProjectStore, id: string): Promise<void>
 
 function trainConfig(o: TrainOpts): TrainConfigInput {
   const c: TrainConfigInput = {};
+  if (o.recipe !== undefined) c.recipe = o.recipe;
   if (o.layers !== undefined) c.layers = o.layers;
   if (o.emb !== undefined) c.embeddingDim = o.emb;
   if (o.hidden !== undefined) c.hiddenSize = o.hidden;
@@ -62,6 +67,8 @@ function trainConfig(o: TrainOpts): TrainConfigInput {
   if (o.maxTokens !== undefined) c.maxTokens = o.maxTokens;
   if (o.seed !== undefined) c.seed = o.seed;
   if (o.dropout !== undefined) c.dropout = o.dropout;
+  if (o.embDropout !== undefined) c.embeddingDropout = o.embDropout;
+  if (o.forgetBias !== undefined) c.forgetBias = o.forgetBias;
   if (o.optimizer !== undefined) c.optimizer = o.optimizer;
   if (o.lr !== undefined) c.learningRate = o.lr;
   if (o.clip !== undefined) c.clipNorm = o.clip;
@@ -94,6 +101,11 @@ export function registerModel(program: Command): void {
     .requiredOption('--corpus <id>', 'the corpus to train on (train split; valid split for perplexity)')
     .requiredOption('--id <id>', 'an id for the new model')
     .option('--name <name>', 'a display name')
+    .addOption(
+      new Option('--recipe <name>', 'fill every option not given from a published recipe (verwimp2018: the paper authors\' configuration, 39 epochs)').choices([
+        ...TrainRecipeNameSchema.options,
+      ]),
+    )
     .option('--layers <n>', 'LSTM layers (default 1)', intOption('layers'))
     .option('--emb <n>', 'embedding size (default 64)', intOption('emb'))
     .option('--hidden <n>', 'LSTM units per layer (default 256)', intOption('hidden'))
@@ -104,6 +116,8 @@ export function registerModel(program: Command): void {
     .option('--max-tokens <n>', 'train on the first N training tokens only', intOption('max-tokens'))
     .option('--seed <n>', 'random seed (default 1)', intOption('seed'))
     .option('--dropout <p>', 'dropout on LSTM outputs (default 0.5)', floatOption('dropout'))
+    .option('--emb-dropout <p>', 'dropout on the embeddings (default 0.5)', floatOption('emb-dropout'))
+    .option('--forget-bias <x>', 'initial forget-gate bias (default 0; Keras unitForgetBias is 1)', floatOption('forget-bias', -20))
     .addOption(new Option('--optimizer <name>', 'optimizer (default sgd)').choices(['sgd', 'adam']))
     .option('--lr <x>', 'learning rate (default 1 for SGD, 0.001 for Adam)', floatOption('lr'))
     .option('--clip <x>', 'gradient-norm clipping, 0 for none (default 5)', floatOption('clip'))

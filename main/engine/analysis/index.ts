@@ -6,6 +6,7 @@ export * from './normalisation';
 export * from './properties';
 export * from './linear-probe';
 export * from './decay-fit';
+export * from './decay-models';
 export * from './aligned-words';
 export * from './standard-error';
 export * from './summarise-run';

@@ -34,6 +34,9 @@ export function standardError(values: readonly number[]): StandardError | null {
 export interface GroupValues {
   sigma1: number[];
   sum: number[];
+  /** σ₁/Σσ and top-5/Σσ per group (NaN where the group's Σσ is 0). */
+  ratio1: number[];
+  ratio5: number[];
   /** property name → m per group (NaN where the group's σ₁ is 0). */
   m: Record<string, number[]>;
 }
@@ -48,12 +51,14 @@ export function groupValues(
   // Only values are needed: m uses σ₁ and ‖Ḡ d̂‖, not the singular vectors.
   spectrum: (g: Mat) => Spectrum = (g) => spectrumOf(g, { vectors: 0 }),
 ): GroupValues {
-  const out: GroupValues = { sigma1: [], sum: [], m: {} };
+  const out: GroupValues = { sigma1: [], sum: [], ratio1: [], ratio5: [], m: {} };
   for (const name of Object.keys(units)) out.m[name] = [];
   for (const g of groups) {
     const s = spectrum(g);
     out.sigma1.push(s.sigma1);
     out.sum.push(s.sum);
+    out.ratio1.push(s.ratio1);
+    out.ratio5.push(s.ratio5);
     for (const [name, unit] of Object.entries(units)) out.m[name].push(propertyMemory(g, s, unit, 0).m);
   }
   return out;
@@ -73,4 +78,33 @@ export function groupStandardErrors(
   const m: Record<string, StandardError | null> = {};
   for (const [name, values] of Object.entries(v.m)) m[name] = standardError(values);
   return { sigma1: standardError(v.sigma1), sum: standardError(v.sum), m };
+}
+
+/**
+ * s̄, the noise floor of a mean over K groups: the RMS over the matrix entries of each entry's
+ * standard error, SE_ij = sd(the K groups' entries ij)/√K with the sample sd (divisor K−1).
+ * (√rows + √cols)·s̄ is about σ₁ of a matrix of independent noise of that size and spread.
+ * Null with fewer than 2 groups.
+ */
+export function noiseFloor(groups: readonly Mat[]): number | null {
+  const k = groups.length;
+  if (k < 2) return null;
+  const n = groups[0].rows * groups[0].cols;
+  for (const g of groups) {
+    if (g.rows * g.cols !== n || g.data.length !== n) throw new Error('noise floor: the group matrices differ in shape');
+  }
+  let sumSq = 0;
+  for (let i = 0; i < n; i++) {
+    let mean = 0;
+    for (const g of groups) mean += g.data[i];
+    mean /= k;
+    let ss = 0;
+    for (const g of groups) {
+      const d = g.data[i] - mean;
+      ss += d * d;
+    }
+    // SE² of this entry: sample variance / K
+    sumSq += ss / (k - 1) / k;
+  }
+  return Math.sqrt(sumSq / n);
 }

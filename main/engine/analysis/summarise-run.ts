@@ -2,8 +2,9 @@
 // arrays worth saving beside it (the full spectrum and the leading singular vectors).
 import { alignedWordsFinder } from './aligned-words';
 import { type DecayFit, type DecayFitOptions, fitExponentialDecay } from './decay-fit';
+import { decayModelsOfDelays } from './decay-models';
 import { linearProbe, type ProbeOptions } from './linear-probe';
-import { type DelayStack, type Mat, checkMat, checkStack, delayMatrix, finiteOrNull } from './matrix';
+import { type DelayStack, type FloatArray, type Mat, checkMat, checkStack, delayMatrix, finiteOrNull } from './matrix';
 import { type EqualVariance, equalVarianceNormalisation, normaliseGradient } from './normalisation';
 import {
   BUILTIN_PROPERTIES,
@@ -15,7 +16,7 @@ import {
   propertyVector,
 } from './properties';
 import { type RunSummary, type SpectrumStats, type DelaySummary, type PropertyInfo, RunSummarySchema } from './run-summary-schema';
-import { type StandardError, groupValues, standardError } from './standard-error';
+import { type StandardError, groupValues, noiseFloor, standardError } from './standard-error';
 import { DEFAULT_VECTORS, type Spectrum, spectrumOf } from './spectrum';
 
 export interface RunAnalysisInput {
@@ -27,6 +28,12 @@ export interface RunAnalysisInput {
   wordG?: Readonly<Record<string, DelayStack>>;
   /** K group means, each [D+1, H, E], for standard errors (K ≥ 2). */
   groupG?: readonly DelayStack[];
+  /**
+   * Per class (a name of classG): its SUMS over the sources of each of the K groups, for the
+   * class standard errors (classSe). At each delay a group with no pair of the class is left
+   * out; with fewer than 2 groups left the class's SEs there are null.
+   */
+  classGroupSums?: Readonly<Record<string, readonly GroupSums[]>>;
   /** The model's embedding matrix [V, E]. */
   embeddings: Mat;
   /** The vocabulary: word of each embedding row. */
@@ -53,6 +60,12 @@ export interface RunAnalysisInput {
   probe?: ProbeOptions;
   /** Called after each SVD: they dominate the time for large H. */
   onProgress?: (done: number, total: number) => void;
+}
+
+/** One group's part of a class: sums over its (source, step) pairs [D+1, H, E] and their number per delay [D+1]. */
+export interface GroupSums {
+  sum: FloatArray;
+  count: ArrayLike<number>;
 }
 
 export interface RunAnalysis {
@@ -91,6 +104,15 @@ export function summariseRun(input: RunAnalysisInput): RunAnalysis {
   const classG = input.classG ?? {};
   const wordG = input.wordG ?? {};
   const groupG = input.groupG ?? [];
+  const classGroupSums = input.classGroupSums ?? {};
+  for (const [name, parts] of Object.entries(classGroupSums)) {
+    if (!classG[name]) throw new Error(`group sums are given for class '${name}', which has no Ḡ`);
+    parts.forEach((p, k) => {
+      if (p.sum.length !== T * H * E || p.count.length !== T) {
+        throw new Error(`class '${name}', group ${k}: ${p.sum.length} sums and ${p.count.length} counts do not fit [${T}, ${H}, ${E}]`);
+      }
+    });
+  }
   for (const [what, s] of [
     ...Object.entries(classG).map(([k, v]) => [`class '${k}'`, v] as const),
     ...Object.entries(wordG).map(([k, v]) => [`word '${k}'`, v] as const),
@@ -160,7 +182,15 @@ export function summariseRun(input: RunAnalysisInput): RunAnalysis {
     ? alignedWordsFinder(embeddings, vocab, { top: input.alignedTop ?? 10, exclude: input.alignedExclude, normalisation: nm })
     : undefined;
 
-  const total = T * (1 + Object.keys(classG).length + Object.keys(wordG).length + groupG.length);
+  // Class group SEs at delay t use the class's groups with a pair there, if at least 2.
+  const classGroupsAt = (parts: readonly GroupSums[], t: number): GroupSums[] => {
+    const used = parts.filter((p) => p.count[t] > 0);
+    return used.length >= 2 ? used : [];
+  };
+  let classGroupSvds = 0;
+  for (const parts of Object.values(classGroupSums)) for (let t = 0; t < T; t++) classGroupSvds += classGroupsAt(parts, t).length;
+  const total =
+    T * (1 + Object.keys(classG).length + Object.keys(wordG).length + (groupG.length >= 2 ? groupG.length : 0)) + classGroupSvds;
   const svd = (g: Mat, vectors: number): Spectrum => {
     const t0 = performance.now();
     const s = spectrumOf(g, { vectors });
@@ -183,15 +213,35 @@ export function summariseRun(input: RunAnalysisInput): RunAnalysis {
     s.left.forEach((u, i) => left.set(u, (t * k + i) * H));
 
     let se: DelaySummary['se'] = null;
+    let floor: number | null = null;
     const mSe: Record<string, StandardError | null> = {};
     if (groupG.length >= 2) {
-      const gv = groupValues(
-        groupG.map((gs) => analysed(gs, t)),
-        units,
-        (gm) => svd(gm, 0),
-      );
-      se = { sigma1: standardError(gv.sigma1), sum: standardError(gv.sum) };
+      const groupMats = groupG.map((gs) => analysed(gs, t));
+      const gv = groupValues(groupMats, units, (gm) => svd(gm, 0));
+      se = {
+        sigma1: standardError(gv.sigma1),
+        sum: standardError(gv.sum),
+        ratio1: standardError(gv.ratio1),
+        ratio5: standardError(gv.ratio5),
+      };
       for (const [name, values] of Object.entries(gv.m)) mSe[name] = standardError(values);
+      floor = finiteOrNull(noiseFloor(groupMats) ?? NaN);
+    }
+    const classSe: DelaySummary['classSe'] = {};
+    for (const [name, parts] of Object.entries(classGroupSums)) {
+      const sigma1: number[] = [];
+      const sum: number[] = [];
+      for (const p of classGroupsAt(parts, t)) {
+        const n = H * E;
+        const mean = new Float64Array(n);
+        const c = p.count[t];
+        for (let i = 0; i < n; i++) mean[i] = p.sum[t * n + i] / c;
+        const m: Mat = { data: mean, rows: H, cols: E };
+        const sp = svd(nm ? normaliseGradient(m, nm) : m, 0);
+        sigma1.push(sp.sigma1);
+        sum.push(sp.sum);
+      }
+      classSe[name] = { sigma1: standardError(sigma1), sum: standardError(sum) };
     }
 
     const properties: DelaySummary['properties'] = {};
@@ -209,7 +259,9 @@ export function summariseRun(input: RunAnalysisInput): RunAnalysis {
       ...stats(s),
       topSigma: Array.from(s.sigma.subarray(0, k)),
       se,
+      noiseFloor: floor,
       classes: classStats,
+      classSe,
       words: wordStats,
       properties,
       aligned: findWords ? findWords(s.right.slice(0, nAligned)) : [],
@@ -230,7 +282,7 @@ export function summariseRun(input: RunAnalysisInput): RunAnalysis {
   };
 
   const summary: RunSummary = {
-    analysisVersion: 1,
+    analysisVersion: 2,
     shape: { hidden: H, embedding: E, delays: T, vocabulary: vocab.length },
     normalisation: nm
       ? {
@@ -246,6 +298,8 @@ export function summariseRun(input: RunAnalysisInput): RunAnalysis {
     groups: groupG.length >= 2 ? groupG.length : null,
     properties: propertyInfo,
     decay,
+    // Exponential, two-exponential and power-law fits of σ₁ and Σσ over τ ≥ 1 (weighted by the group SEs), and the memory length.
+    decayModels: decayModelsOfDelays(delays),
     delays,
     warnings,
     timings: { svdSeconds: svdMs / 1000, totalSeconds: (performance.now() - started) / 1000, svdCount },

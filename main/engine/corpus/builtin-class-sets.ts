@@ -10,6 +10,8 @@
 //     noun-proper  Brown np, nps; PTB NNP, NNPS; UPOS PROPN
 //   For a UPOS corpus without the Number feature (word/NOUN files, CoNLL-U without FEATS)
 //   number cannot be known: noun-sg and noun-pl stay empty; we do not guess from spelling.
+// Every corpus, tagged or not, also gets `frequency` (train-split rank bands): see
+// frequency-class-set.ts.
 import { UNIVERSAL_TAGS, type ClassSet, type Tagset } from '../../../shared/schemas/corpus';
 import { CLASS_SET_SCHEMA_VERSION } from '../../../shared/schemas/corpus';
 import { BROWN_NOUN_TAGS } from './brown-tags';
@@ -19,6 +21,7 @@ import { lexiconFile } from './corpus-files';
 import { readLexicon, type Lexicon } from './lexicon';
 import { readCorpusManifest } from './corpus-reader';
 import { wordTagProfiles } from './word-tags';
+import { frequencyClassSet } from './frequency-class-set';
 
 export const UPOS_CLASS_SET_ID = 'upos';
 export const PAPER_CLASS_SET_ID = 'paper';
@@ -97,9 +100,13 @@ export function builtinClassSetsFrom(lex: Lexicon, tagset: Tagset, hasUniversal:
   return sets;
 }
 
-/** The built-in class sets of the corpus in `dir`, computed from its lexicon (none for untagged corpora). */
+/**
+ * The built-in class sets of the corpus in `dir`, computed from its lexicon: upos and paper
+ * when tagged (see builtinClassSetsFrom), then `frequency` for every corpus.
+ */
 export async function builtinClassSets(dir: string): Promise<ClassSet[]> {
   const manifest = await readCorpusManifest(dir);
-  if (!manifest.tagged) return [];
-  return builtinClassSetsFrom(await readLexicon(lexiconFile(dir)), manifest.tagset, manifest.universalFrom !== 'none');
+  const lex = await readLexicon(lexiconFile(dir));
+  const tagged = manifest.tagged ? builtinClassSetsFrom(lex, manifest.tagset, manifest.universalFrom !== 'none') : [];
+  return [...tagged, frequencyClassSet(lex)];
 }

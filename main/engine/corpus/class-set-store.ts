@@ -1,7 +1,7 @@
 // Class sets kept with the corpus: <corpusDir>/classes/<id>.json (schema ClassSet).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CLASS_SET_SCHEMA_VERSION, ClassSetSchema, type ClassSet } from '../../../shared/schemas/corpus';
+import { CLASS_SET_SCHEMA_VERSION, ClassSetSchema, type ClassSet, type RankBand } from '../../../shared/schemas/corpus';
 import { UserError } from '../jobs/errors';
 import { writeJsonAtomic } from '../project/atomic-write';
 import { CLASSES_DIR, classSetFile } from './corpus-files';
@@ -26,6 +26,21 @@ export interface ClassSetSummary {
   source: string;
   /** Class name → number of word types. */
   sizes: Record<string, number>;
+  /** Rank edges of frequency bands (the `frequency` set). */
+  bands?: RankBand[];
+  /** Set when the set is not stored with the corpus (computed for one listing only). */
+  note?: string;
+}
+
+export function summariseClassSet(set: ClassSet, note?: string): ClassSetSummary {
+  return {
+    id: set.id,
+    name: set.name,
+    source: set.source,
+    sizes: Object.fromEntries(Object.entries(set.classes).map(([c, words]) => [c, words.length])),
+    ...(set.bands && { bands: set.bands }),
+    ...(note !== undefined && { note }),
+  };
 }
 
 /** Class sets stored with the corpus, sorted by id. */
@@ -39,13 +54,7 @@ export async function listClassSets(corpusDir: string): Promise<ClassSetSummary[
   const ids = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -5)).sort();
   const out: ClassSetSummary[] = [];
   for (const id of ids) {
-    const set = await readClassSet(corpusDir, id);
-    out.push({
-      id: set.id,
-      name: set.name,
-      source: set.source,
-      sizes: Object.fromEntries(Object.entries(set.classes).map(([c, words]) => [c, words.length])),
-    });
+    out.push(summariseClassSet(await readClassSet(corpusDir, id)));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Importing a corpus into a folder: reads the source once per split (twice for a file cut
 // by ratio: once to count sentences), preprocesses every token and writes it out as it
-// goes, then writes lexicon.tsv, the built-in class sets and, last, corpus.json.
+// goes, then writes lexicon.tsv, the built-in class sets (upos and paper when tagged,
+// frequency always) and, last, corpus.json.
 // Only files inside `outDir` are written; the caller stages that folder and renames it
 // into the project, so a failed import leaves the project as it was.
 import { promises as fs } from 'node:fs';
@@ -26,6 +27,7 @@ import { readBrownFile } from './brown-reader';
 import { BROWN_SPLIT_RULE } from './brown-split';
 import { builtinClassSetsFrom } from './builtin-class-sets';
 import { writeClassSet } from './class-set-store';
+import { frequencyClassSet } from './frequency-class-set';
 import { CLASSES_DIR, lexiconFile, manifestFile } from './corpus-files';
 import { DEFAULT_STATS_VOCAB_SIZE, computeCorpusStats } from './corpus-stats';
 import { detectFileFormat } from './format-detect';
@@ -339,6 +341,8 @@ export async function importCorpus(
         await writeClassSet(outDir, set);
       }
     }
+    // Tagged or not: the train-split frequency bands.
+    await writeClassSet(outDir, frequencyClassSet(state.lexicon));
     const manifest: CorpusManifest = CorpusManifestSchema.parse({
       schemaVersion: CORPUS_SCHEMA_VERSION,
       id: options.id,

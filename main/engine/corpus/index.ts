@@ -23,7 +23,18 @@ export { detectFormat, detectFileFormat } from './format-detect';
 export { isNumberToken, preprocessToken, NUMBER_TOKEN } from './preprocess';
 export { readWordTagProfiles, type WordTagProfile } from './word-tags';
 export { builtinClassSets, uposClassSet, paperClassSet, PAPER_CLASSES } from './builtin-class-sets';
-export { writeClassSet, readClassSet, listClassSets, type ClassSetSummary } from './class-set-store';
+export { writeClassSet, readClassSet, listClassSets, summariseClassSet, type ClassSetSummary } from './class-set-store';
+export {
+  frequencyClassSet,
+  rankedTrainTypes,
+  ensureFrequencyClassSet,
+  openCorpusClassSets,
+  FREQUENCY_CLASS_SET_ID,
+  FREQUENCY_UNK_CLASS,
+  FREQUENCY_BANDS,
+  type FrequencyUpgrade,
+  type EnsureFrequencyOptions,
+} from './frequency-class-set';
 export { classSetFromWordList, type WordListOptions } from './word-list-classes';
 export { readLexicon, type Lexicon, type LexiconEntry } from './lexicon';
 export * from './corpus-files';

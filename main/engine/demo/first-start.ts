@@ -4,10 +4,18 @@
 // starts, so it comes up on the demo; its calls that read the recent list wait for the
 // install (`before`), so the window can open at once. Electron's main process uses this.
 import type { Engine } from '../handlers/create-engine';
-import { DEMO_RUN } from './demo-spec';
+import { DEMO_COMPARE } from './demo-spec';
 
-/** Where the window starts on a first start: the demo sweep's plots (route format of renderer/src/lib/state/route.ts). */
-export const FIRST_START_HASH = `#/results/${encodeURIComponent(DEMO_RUN.id)}`;
+/**
+ * Where the window shows the demo: the Compare view of the runs it opens on (route format of
+ * renderer/src/lib/state/route.ts, `#/compare?runs=a,b`); the sweeps list when there are none.
+ */
+export function demoStartHash(runs: readonly string[]): string {
+  return runs.length > 0 ? `#/compare?runs=${runs.map(encodeURIComponent).join(',')}` : '#/sweeps';
+}
+
+/** Where the window starts on a first start: the demo's two sweeps side by side in Compare. */
+export const FIRST_START_HASH = demoStartHash(DEMO_COMPARE);
 
 /** Procedures whose answer the first-start install changes: they wait for it. */
 const WAIT_FOR_INSTALL = new Set(['projectRecent', 'projectDemo']);

@@ -2,6 +2,16 @@
 export { installDemoProject, type DemoInstallOptions, type DemoInstallProgress, type DemoInstallResult } from './install-demo';
 export { defaultDemoProjectDir, userDataDir, findDemoSource, demoSourceCandidates, DEMO_FOLDER_NAME } from './demo-location';
 export { readDemoManifest } from './read-demo-manifest';
-export { DemoManifestSchema, type DemoManifest } from './demo-manifest';
-export { DEMO_CORPUS, DEMO_MODEL, DEMO_RUN, DEMO_PROJECT_NAME, DEMO_FILES } from './demo-spec';
-export { firstStart, FIRST_START_HASH, type FirstStart } from './first-start';
+export { DemoManifestSchema, DEMO_MANIFEST_VERSION, type DemoManifest, type DemoModel, type DemoRun } from './demo-manifest';
+export {
+  DEMO_CORPUS,
+  DEMO_MODELS,
+  DEMO_RUNS,
+  DEMO_COMPARE,
+  DEMO_SWEEP_PARAMS,
+  DEMO_PROJECT_NAME,
+  DEMO_FILES,
+  type DemoModelSpec,
+  type DemoRunSpec,
+} from './demo-spec';
+export { firstStart, FIRST_START_HASH, demoStartHash, type FirstStart } from './first-start';

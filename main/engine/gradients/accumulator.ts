@@ -7,6 +7,11 @@
 //
 // The whole-corpus sum is not stored separately: it is the sum of the K group sums
 // (every source is in exactly one group), which saves one float64 pass per tangent.
+// Class sums are kept the same way when `classGroups` is K: one accumulator per (class,
+// group), the class total being the sum of its K group sums (classTotals), so the class
+// spectra get standard errors over the groups like the whole-corpus ones. That costs K×
+// the class memory and no extra addition per source; with `classGroups` = 1 there is one
+// accumulator per class (the fallback when K× would not fit, see parallel-driver.ts).
 import type { BufferSpace, F32Buf, F64Buf } from './buffers';
 import type { TangentKernels, TangentRef } from './tangent-step';
 
@@ -18,6 +23,8 @@ export interface SumsShape {
   maxDelay: number;
   groups: number;
   classes: number;
+  /** accumulators per class: `groups` (one per class and group) or 1 (per class only) */
+  classGroups: number;
   words: number;
 }
 
@@ -26,7 +33,7 @@ export interface GradientSums extends SumsShape {
   group: Float64Array;
   /** [groups, D+1]: number of (source, step) pairs added */
   groupCount: Float64Array;
-  /** [classes, D+1, rows, cols] and [classes, D+1] */
+  /** [classes, classGroups, D+1, rows, cols] and [classes, classGroups, D+1] */
   cls: Float64Array;
   clsCount: Float64Array;
   /** [words, D+1, rows, cols] and [words, D+1] */
@@ -41,8 +48,8 @@ export function createSums(shape: SumsShape): GradientSums {
     ...shape,
     group: new Float64Array(shape.groups * nd * block),
     groupCount: new Float64Array(shape.groups * nd),
-    cls: new Float64Array(shape.classes * nd * block),
-    clsCount: new Float64Array(shape.classes * nd),
+    cls: new Float64Array(shape.classes * shape.classGroups * nd * block),
+    clsCount: new Float64Array(shape.classes * shape.classGroups * nd),
     word: new Float64Array(shape.words * nd * block),
     wordCount: new Float64Array(shape.words * nd),
   };
@@ -65,8 +72,8 @@ export function createSumBuffers(space: BufferSpace, shape: SumsShape): SumBuffe
     ...shape,
     group: space.f64(shape.groups * nd * block),
     groupCount: new Float64Array(shape.groups * nd),
-    cls: space.f64(shape.classes * nd * block),
-    clsCount: new Float64Array(shape.classes * nd),
+    cls: space.f64(shape.classes * shape.classGroups * nd * block),
+    clsCount: new Float64Array(shape.classes * shape.classGroups * nd),
     word: space.f64(shape.words * nd * block),
     wordCount: new Float64Array(shape.words * nd),
   };
@@ -85,7 +92,8 @@ export function exportSums(space: BufferSpace, b: SumBuffers): GradientSums {
 
 /**
  * Additions waiting to be made: a source's tangent at some delay goes to its group, to every
- * class it is a member of and to its word. They are gathered over one block of sources of
+ * class it is a member of (that class's accumulator of the source's group when classes are
+ * kept per group) and to its word. They are gathered over one block of sources of
  * every stream and then made one accumulator at a time (flush), so an accumulator that many
  * streams add into is read and written once, not once per stream. The counts are updated
  * at once. A tangent's memory must stay as it is until the flush.
@@ -96,10 +104,13 @@ export class PendingSums {
   private readonly word = new Map<number, TangentRef[]>();
   private readonly n: number;
   private readonly nd: number;
+  private readonly perGroup: boolean;
 
   constructor(private readonly sums: SumBuffers) {
     this.n = sums.rows * sums.cols;
     this.nd = sums.maxDelay + 1;
+    if (sums.classGroups !== 1 && sums.classGroups !== sums.groups) throw new Error('classGroups must be 1 or the number of groups');
+    this.perGroup = sums.classGroups !== 1;
   }
 
   /** Queues one source's tangent (a contiguous rows×cols block of `src` from `srcOff`). */
@@ -109,8 +120,10 @@ export class PendingSums {
     const gi = group * nd + delay;
     push(this.group, gi, ref);
     sums.groupCount[gi] += 1;
+    const cg = sums.classGroups;
+    const cgOff = this.perGroup ? group : 0;
     for (let j = classFrom; j < classTo; j++) {
-      const ci = members[j] * nd + delay;
+      const ci = (members[j] * cg + cgOff) * nd + delay;
       push(this.cls, ci, ref);
       sums.clsCount[ci] += 1;
     }
@@ -148,6 +161,7 @@ function sameShape(a: SumsShape, b: SumsShape): boolean {
     a.maxDelay === b.maxDelay &&
     a.groups === b.groups &&
     a.classes === b.classes &&
+    a.classGroups === b.classGroups &&
     a.words === b.words
   );
 }
@@ -196,6 +210,30 @@ export function totalOverGroups(s: GradientSums): { sum: Float64Array; count: Fl
   for (let g = 0; g < s.groups; g++) {
     for (let i = 0; i < block; i++) sum[i] += s.group[g * block + i];
     for (let d = 0; d < nd; d++) count[d] += s.groupCount[g * nd + d];
+  }
+  return { sum, count };
+}
+
+/**
+ * Per-class totals [classes, D+1, rows, cols] and counts [classes, D+1]. With one accumulator
+ * per class these are the accumulators themselves (not copies); with one per (class, group)
+ * each class's K group sums are added in group order (a fixed order: the result does not
+ * depend on workers or chunks).
+ */
+export function classTotals(s: GradientSums): { sum: Float64Array; count: Float64Array } {
+  const nd = s.maxDelay + 1;
+  const block = nd * s.rows * s.cols;
+  const cg = s.classGroups;
+  if (cg === 1) return { sum: s.cls, count: s.clsCount };
+  const sum = new Float64Array(s.classes * block);
+  const count = new Float64Array(s.classes * nd);
+  for (let c = 0; c < s.classes; c++) {
+    const out = sum.subarray(c * block, (c + 1) * block);
+    for (let g = 0; g < cg; g++) {
+      const from = (c * cg + g) * block;
+      for (let i = 0; i < block; i++) out[i] += s.cls[from + i];
+      for (let d = 0; d < nd; d++) count[c * nd + d] += s.clsCount[(c * cg + g) * nd + d];
+    }
   }
   return { sum, count };
 }

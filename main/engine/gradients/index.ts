@@ -2,6 +2,8 @@
 // server use). See parallel-driver.ts for the result layout.
 export {
   accumulateStateGradients,
+  CLASS_GROUP_BUDGET,
+  classGroupBlocks,
   groupBlocks,
   meanGradients,
   type GradientBlockSums,

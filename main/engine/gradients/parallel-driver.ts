@@ -7,7 +7,7 @@ import type { BackendPreference } from '../model/backend';
 import { JobCancelledError, UserError } from '../jobs/errors';
 import { inProcessContext } from '../jobs/task-context';
 import { runInWorker } from '../jobs/run-in-worker';
-import { mergeSums, totalOverGroups } from './accumulator';
+import { classTotals, mergeSums, totalOverGroups } from './accumulator';
 import type { TargetState } from './chunk-sweep';
 import { MAX_WORDS, type ClassSpec } from './class-index';
 import { gradientsTask, type GradientsTaskParams, type GradientsTaskProgress, type GradientsTaskResult } from './gradients-task';
@@ -35,6 +35,11 @@ export interface StateGradientOptions {
   words?: number[];
   /** uncertainty groups K (time windows of every stream), default 10 */
   groups?: number;
+  /**
+   * bytes per worker that the accumulators may take when classes are kept per group (for
+   * class standard errors), default CLASS_GROUP_BUDGET; above it classes are kept per class only
+   */
+  classGroupBudget?: number;
   /**
    * tfjs backend of each worker, default 'wasm': the fused SIMD kernels work in the wasm
    * heap; any other backend runs the GEMM there and the plain-JS kernels (much slower)
@@ -88,7 +93,13 @@ export interface StateGradientResult extends GradientBlockSums {
   /** [groups, D+1, H, E] and [groups, D+1]; group k = steps [k·T/K, (k+1)·T/K) of every stream */
   groupSum: Float64Array;
   groupCount: Float64Array;
-  classes: ({ name: string } & GradientBlockSums)[];
+  /** whether classes were accumulated per (class, group): then each class has its group sums */
+  classesPerGroup: boolean;
+  /**
+   * per class: totals [D+1, H, E] and [D+1]; with classesPerGroup also its sums over the
+   * sources of each group, [groups, D+1, H, E] and [groups, D+1] (the totals are their sums)
+   */
+  classes: ({ name: string; groupSum: Float64Array | null; groupCount: Float64Array | null } & GradientBlockSums)[];
   words: ({ tokenId: number } & GradientBlockSums)[];
   /** nominal flops, 8·E·H_m·K_m per (source, step) and layer (DESIGN §4's count) */
   flops: number;
@@ -111,6 +122,8 @@ export interface StateGradientResult extends GradientBlockSums {
   flushedValues: number;
   /** (source, step) pairs accumulated */
   pairs: number;
+  /** what the run should say about how it was accumulated (e.g. class SEs left out for memory) */
+  warnings: string[];
 }
 
 /** Memory the sweep of one stream needs (dc ring + two generations of GEMM inputs), bytes. */
@@ -135,6 +148,16 @@ const STREAM_MEMORY_BUDGET = 256 * 1024 * 1024;
 const CHUNK_CACHE_BYTES = 32 * 1024 * 1024;
 /** float64 accumulators per worker; beyond this a 32-bit wasm heap (4 GB) gets tight */
 const ACCUMULATOR_LIMIT = 1.5 * 1024 ** 3;
+/**
+ * Classes are accumulated per (class, group), for standard errors of the class spectra, when
+ * all of a worker's accumulators then take at most this many bytes: (groups + classes × groups
+ * + words) × (D+1) × H × E float64. Beyond it they are accumulated per class only (as fits
+ * ACCUMULATOR_LIMIT), the class SEs are left out and the run says so. With the tangents
+ * (≤ STREAM_MEMORY_BUDGET) this keeps a worker well inside its 4 GB wasm heap.
+ */
+export const CLASS_GROUP_BUDGET = 2 * 1024 ** 3;
+
+const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(bytes < 1024 ** 3 / 10 ? 3 : 1);
 
 function classSpecs(classes: StateGradientOptions['classes']): ClassSpec[] {
   if (!classes) return [];
@@ -177,7 +200,20 @@ export async function accumulateStateGradients(
   };
   validateJob(base);
   const H = weights.layers[layer - 1].units;
-  const accBytes = (groups + classes.length + words.length) * (maxDelay + 1) * H * weights.embeddingDim * 8;
+  const blockBytes = (maxDelay + 1) * H * weights.embeddingDim * 8;
+  const accBytes = (groups + classes.length + words.length) * blockBytes;
+  const warnings: string[] = [];
+  const classGroupBytes = (groups + classes.length * groups + words.length) * blockBytes;
+  const classGroupBudget = options.classGroupBudget ?? CLASS_GROUP_BUDGET;
+  const classesPerGroup = classes.length > 0 && groups >= 2 && classGroupBytes <= classGroupBudget;
+  if (classes.length > 0 && groups >= 2 && !classesPerGroup) {
+    warnings.push(
+      `class standard errors not computed: accumulating the ${classes.length} classes per group (${groups} groups) ` +
+        `would need ${gib(classGroupBytes)} GiB per worker, over the budget of ${gib(classGroupBudget)} GiB; ` +
+        'the class spectra come from per-class sums (use fewer classes, groups or delays for class SEs)',
+    );
+  }
+  base.classesPerGroup = classesPerGroup;
   if (accBytes > ACCUMULATOR_LIMIT) {
     throw new UserError(
       `the accumulators would need ${(accBytes / 1e9).toFixed(1)} GB per worker ((groups + classes + words) × ` +
@@ -235,8 +271,10 @@ export async function accumulateStateGradients(
   const sums = results[0].sums;
   for (let i = 1; i < results.length; i++) mergeSums(sums, results[i].sums);
   const { sum, count } = totalOverGroups(sums);
+  const cls = classTotals(sums);
   const nd = maxDelay + 1;
   const blockLen = nd * sums.rows * sums.cols;
+  const cg = sums.classGroups;
   const stats = results.map((r) => r.stats);
   const flops = stats.reduce((a, s) => a + s.flops, 0);
   const computeSeconds = Math.max(...results.map((r) => r.seconds));
@@ -256,10 +294,13 @@ export async function accumulateStateGradients(
     count,
     groupSum: sums.group,
     groupCount: sums.groupCount,
+    classesPerGroup,
     classes: classes.map((c, i) => ({
       name: c.name,
-      sum: sums.cls.slice(i * blockLen, (i + 1) * blockLen),
-      count: sums.clsCount.slice(i * nd, (i + 1) * nd),
+      sum: cls.sum.subarray(i * blockLen, (i + 1) * blockLen),
+      count: cls.count.subarray(i * nd, (i + 1) * nd),
+      groupSum: classesPerGroup ? sums.cls.subarray(i * cg * blockLen, (i + 1) * cg * blockLen) : null,
+      groupCount: classesPerGroup ? sums.clsCount.subarray(i * cg * nd, (i + 1) * cg * nd) : null,
     })),
     words: words.map((tokenId, i) => ({
       tokenId,
@@ -279,6 +320,7 @@ export async function accumulateStateGradients(
     kernels: results[0].kernels,
     flushedValues: stats.reduce((a, s) => a + s.flushed, 0),
     pairs: stats.reduce((a, s) => a + s.pairs, 0),
+    warnings,
   };
 }
 
@@ -323,6 +365,19 @@ export function meanGradients(s: GradientBlockSums, hiddenSize: number, inputSiz
     for (let i = 0; i < block; i++) out[d * block + i] = s.sum[d * block + i] / n;
   }
   return out;
+}
+
+/** The K group sums of class `i` of a result as separate blocks; null when classes were not kept per group. */
+export function classGroupBlocks(r: StateGradientResult, i: number): GradientBlockSums[] | null {
+  const c = r.classes[i];
+  if (!c.groupSum || !c.groupCount) return null;
+  const { groupSum, groupCount } = c;
+  const nd = r.maxDelay + 1;
+  const len = nd * r.hiddenSize * r.inputSize;
+  return Array.from({ length: r.groups }, (_, g) => ({
+    sum: groupSum.subarray(g * len, (g + 1) * len),
+    count: groupCount.subarray(g * nd, (g + 1) * nd),
+  }));
 }
 
 /** The K group sums of a result as separate blocks (for group-mean standard errors). */

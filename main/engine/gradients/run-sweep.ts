@@ -23,6 +23,8 @@ export interface SweepJob {
   maxDelay: number;
   groups: number;
   classes: ClassSpec[];
+  /** one accumulator per (class, group) instead of per class (default false; see accumulator.ts) */
+  classesPerGroup?: boolean;
   words: number[];
   /** sorted global positions (stream·length + step) that start tangents; null = all */
   sample: Int32Array | null;
@@ -64,6 +66,7 @@ export function runSweep(
     maxDelay: job.maxDelay,
     groups: job.groups,
     classes: job.classes.length,
+    classGroups: job.classesPerGroup ? job.groups : 1,
     words: job.words.length,
   });
   const index = buildTokenIndex(weights.vocabSize, job.classes, job.words);

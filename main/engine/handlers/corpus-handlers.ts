@@ -1,7 +1,8 @@
 // Listing, showing and deleting corpora and listing their class sets.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { detectFileFormat, listClassSets, readCorpusManifest } from '../corpus';
+import { detectFileFormat, openCorpusClassSets, readCorpusManifest } from '../corpus';
+import type { ProjectStore } from '../project';
 import { detectTagging } from '../corpus/tagging';
 import { firstNonEmptyLines } from '../corpus/text-lines';
 import { UserError } from '../jobs/errors';
@@ -31,6 +32,8 @@ export async function previewCorpusFile(file: string, lines: number) {
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+const lockOf = (store: ProjectStore) => ({ withWriteLock: <T>(fn: () => Promise<T>) => store.withWriteLock(fn) });
+
 export function corpusHandlers(ctx: EngineContext): HandlerGroup<'corpusList' | 'corpusShow' | 'classSetList' | 'corpusPreview' | 'corpusDelete'> {
   return {
     corpusList: async ({ project }) => {
@@ -49,12 +52,14 @@ export function corpusHandlers(ctx: EngineContext): HandlerGroup<'corpusList' | 
       const store = await ctx.projects.get(project);
       await store.requireItem('corpus', id);
       const dir = store.itemDir('corpus', id);
-      return { corpus: await readCorpusManifest(dir), classSets: await listClassSets(dir) };
+      const corpus = await readCorpusManifest(dir);
+      return { corpus, classSets: (await openCorpusClassSets(dir, lockOf(store))).classSets };
     },
+    // Opening a corpus's class sets adds the frequency set to a corpus imported before it existed.
     classSetList: async ({ project, corpus }) => {
       const store = await ctx.projects.get(project);
       await store.requireItem('corpus', corpus);
-      return listClassSets(store.itemDir('corpus', corpus));
+      return (await openCorpusClassSets(store.itemDir('corpus', corpus), lockOf(store))).classSets;
     },
     corpusPreview: async ({ path: file, lines }) => previewCorpusFile(file, lines),
     corpusDelete: async ({ project, id }) => {

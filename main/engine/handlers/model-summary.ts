@@ -43,6 +43,7 @@ export function summariseModel(meta: ModelMeta, weights: number | null): ModelSu
       complete: true,
       cancelled: false,
       backend: null,
+      tokensPerSecond: null,
     };
   }
   return {
@@ -55,5 +56,7 @@ export function summariseModel(meta: ModelMeta, weights: number | null): ModelSu
     complete: o.complete,
     cancelled: o.cancelled,
     backend: o.backend.name,
+    // Throughput of the epochs that ran (validation included in their seconds or not, as recorded).
+    tokensPerSecond: o.history.length > 0 ? o.tokensPerSecond : null,
   };
 }

@@ -1,5 +1,6 @@
-// Listing, showing, comparing and deleting runs. Running a sweep is a job.
+// Listing, showing, comparing, checking against the paper (runs/findings.ts) and deleting runs. Running a sweep is a job.
 import { readRun } from '../runs/read-run';
+import { checkFindings } from '../runs/findings';
 import type { RunRecord } from '../../../shared/schemas/run';
 import { comparabilityWarnings } from './run-comparability';
 import type { EngineContext, HandlerGroup } from './types';
@@ -17,7 +18,7 @@ function withoutAlignedWords(record: RunRecord): RunRecord {
   return { ...record, summary: { ...record.summary, delays: record.summary.delays.map((d) => ({ ...d, aligned: [] })) } };
 }
 
-export function runHandlers(ctx: EngineContext): HandlerGroup<'runList' | 'runShow' | 'runCompare' | 'runDelete'> {
+export function runHandlers(ctx: EngineContext): HandlerGroup<'runList' | 'runShow' | 'runCompare' | 'runDelete' | 'runFindings'> {
   const openRun = async (project: string, id: string) => {
     const store = await ctx.projects.get(project);
     await store.requireItem('run', id);
@@ -34,8 +35,9 @@ export function runHandlers(ctx: EngineContext): HandlerGroup<'runList' | 'runSh
     runCompare: async ({ project, runs }) => {
       const records: RunRecord[] = [];
       for (const id of runs) records.push((await openRun(project, id)).record);
-      return { records: records.map(withoutAlignedWords), warnings: comparabilityWarnings(records) };
+      return { records: records.map(withoutAlignedWords), warnings: comparabilityWarnings(records), findings: records.map(checkFindings) };
     },
+    runFindings: async ({ project, run }) => checkFindings((await openRun(project, run)).record),
     runDelete: async ({ project, id }) => {
       await (await ctx.projects.get(project)).deleteItem('run', id);
       return { deleted: id };

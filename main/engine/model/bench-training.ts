@@ -36,7 +36,12 @@ export async function benchTraining(
   const rng = mulberry32(cfg.seed);
   const tokens = Int32Array.from({ length: cfg.batchSize * (cfg.bptt * (batches + 1) + 1) }, () => Math.floor(rng() * V));
   const data = batchify(tokens, cfg.batchSize, V, 'benchmark data');
-  const model = buildLstmLm(architectureFor(cfg, V), { initScale: cfg.initScale, seed: cfg.seed, dropout: cfg.dropout });
+  const model = buildLstmLm(architectureFor(cfg, V), {
+    initScale: cfg.initScale,
+    seed: cfg.seed,
+    dropout: cfg.dropout,
+    forgetBias: cfg.forgetBias,
+  });
   const params = modelTensors(model);
   const opt = sgd();
   const drop = { rng, embedding: cfg.embeddingDropout, output: cfg.dropout };

@@ -15,6 +15,8 @@ export interface InitOptions {
   seed: number;
   /** Rate stored in the Dropout layers (used by tfjs/Keras `fit`, ignored at inference). */
   dropout: number;
+  /** Initial forget-gate bias (default 0: TF1's forget_bias 0, the authors' setting). */
+  forgetBias?: number;
 }
 
 /** Canonical layer names, so that saved weight names are stable: embedding/embeddings, lstm_1/kernel, ... */
@@ -52,7 +54,8 @@ export function buildLstmLm(arch: Architecture, init: InitOptions): tf.Sequentia
         returnSequences: true,
         activation: 'tanh',
         recurrentActivation: layer.recurrentActivation === 'sigmoid' ? 'sigmoid' : 'hardSigmoid',
-        unitForgetBias: true,
+        // The forget-gate bias is set below: Keras' unitForgetBias can only make it 1.
+        unitForgetBias: false,
         kernelInitializer: u(1 + 2 * i),
         recurrentInitializer: u(2 + 2 * i),
         biasInitializer: 'zeros',
@@ -60,6 +63,16 @@ export function buildLstmLm(arch: Architecture, init: InitOptions): tf.Sequentia
     );
     model.add(tf.layers.dropout({ name: layerNames.dropout(i), rate: init.dropout }));
   });
+  const forgetBias = init.forgetBias ?? 0;
+  if (forgetBias !== 0) {
+    // Gate order i, f, c, o: the forget gate is the second block of H.
+    for (const [i, layer] of lstmLayers(model).entries()) {
+      const H = arch.layers[i].units;
+      const bias = new Float32Array(4 * H);
+      bias.fill(forgetBias, H, 2 * H);
+      layer.weights[2].write(tf.tensor1d(bias));
+    }
+  }
   model.add(
     tf.layers.dense({
       name: layerNames.dense,

@@ -67,7 +67,12 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
   const validPredicted = predictedTokens(valid);
 
   const arch = architectureFor(config, V);
-  const model = buildLstmLm(arch, { initScale: config.initScale, seed: config.seed, dropout: config.dropout });
+  const model = buildLstmLm(arch, {
+    initScale: config.initScale,
+    seed: config.seed,
+    dropout: config.dropout,
+    forgetBias: config.forgetBias,
+  });
   const params = modelTensors(model);
   const optimizer: Optimizer = config.optimizer === 'sgd' ? sgd() : adam();
   const rng = mulberry32(config.seed ^ 0x5bd1e995);

@@ -35,6 +35,8 @@ export interface RunExport {
   properties: Record<string, string | number | boolean | null>[];
   /** exponential decay fits of σ₁ and Σσ (residuals per delay are columns of `delays`) */
   decay: Record<'sigma1' | 'sum', Record<string, number | null> | null>;
+  /** exponential, two-exponential and power-law fits of σ₁ and Σσ with the chosen one, and the memory length (as in run.json) */
+  decayModels: RunRecord['summary']['decayModels'];
   /** what every key of a `delays` row means */
   columns: { key: string; description: string }[];
   /** one flat object per delay τ */
@@ -80,6 +82,7 @@ export function runToExport(record: RunRecord): RunExport {
       probeError: p.probeError,
     })),
     decay: { sigma1: fit(s.decay.sigma1), sum: fit(s.decay.sum) },
+    decayModels: s.decayModels,
     columns: cols.map((c) => ({ key: c.key, description: c.description })),
     delays: rows.map((row) => Object.fromEntries(cols.map((c, i) => [c.key, row[i]]))),
     warnings: [...record.warnings, ...s.warnings],

@@ -3,8 +3,8 @@
 // then the weights (property vectors, normalisation), and last the encoded split.
 import path from 'node:path';
 import { equalVarianceNormalisation, type Mat, type PropertySpec } from '../analysis';
-import { encodeSplit } from '../corpus';
-import { indexVocabulary, type Vocabulary } from '../corpus/vocabulary';
+import { encodeSplit, ensureFrequencyClassSet } from '../corpus';
+import { UNK, indexVocabulary, type Vocabulary } from '../corpus/vocabulary';
 import { UserError } from '../jobs/errors';
 import {
   MODEL_FILES,
@@ -51,7 +51,11 @@ export async function prepareRun(params: AnalyzeParamsResolved, store: ProjectSt
   const vocab = await readVocabularyJson(path.join(modelDir, MODEL_FILES.vocab));
   const index = indexVocabulary(vocab);
   const words = resolveWords(params.words, index.id, params.model);
-  const classes = await resolveClasses(corpusDir, params.corpus, params.classSets, index.id);
+  // A corpus imported before the frequency set existed gets it now (the run writes to the project anyway).
+  await ensureFrequencyClassSet(corpusDir, { withWriteLock: (fn) => store.withWriteLock(fn), strict: true });
+  // The corpus's <unk> (the freq-unk class) is the model's unknown-word token, whatever the vocabulary calls it.
+  const classIndex = index.id.has(UNK) ? index.id : new Map([...index.id, [UNK, index.unkId]]);
+  const classes = await resolveClasses(corpusDir, params.corpus, params.classSets, classIndex);
   const parsed = parseProperties(params.properties, classes);
   const warnings = [...classes.warnings];
 

@@ -1,8 +1,9 @@
-// Reading a run folder back (UI, export, compare): run.json validated against the schema,
-// arrays on demand, each checked against the shape run.json lists for it. Every problem is
-// a UserError naming the file.
+// Reading a run folder back (UI, export, compare): run.json validated against the schema (and
+// the decay models of older runs filled in), arrays on demand, each checked against the shape
+// run.json lists for it. Every problem is a UserError naming the file.
 import path from 'node:path';
 import { z } from 'zod';
+import { decayModelsOfDelays } from '../analysis/decay-models';
 import { UserError } from '../jobs/errors';
 import { readNpy, type NpyArray } from '../project';
 import { parseJsonText, readTextFile, validateJson } from '../project/read-json';
@@ -27,7 +28,17 @@ export async function readRunRecord(dir: string): Promise<RunRecord> {
       `${file}: written by a newer Mnemoscope (run schema version ${probe.data.schemaVersion}, this one reads up to ${RUN_SCHEMA_VERSION}); update Mnemoscope`,
     );
   }
-  return validateJson(file, value, RunRecordSchema, 'run.json');
+  return withDecayModels(validateJson(file, value, RunRecordSchema, 'run.json'));
+}
+
+/**
+ * Runs written before the decay models (analysis version 1) have none in run.json: they are
+ * fitted here from the stored per-delay σ₁, Σσ and group SEs, by the same function as a new
+ * run's, so that every run shows them. The file is not rewritten.
+ */
+export function withDecayModels(record: RunRecord): RunRecord {
+  if (record.summary.decayModels !== null) return record;
+  return { ...record, summary: { ...record.summary, decayModels: decayModelsOfDelays(record.summary.delays) } };
 }
 
 export async function readRun(dir: string): Promise<RunData> {

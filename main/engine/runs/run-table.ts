@@ -1,5 +1,6 @@
 // A run as a compact plain-text report for the terminal: one line of context, the per-delay
-// table (τ, σ₁ ± SE, Σσ, σ₁/Σσ, top5/Σσ, m per property), the decay half-lives, the probes.
+// table (τ, σ₁ ± SE, Σσ, σ₁/Σσ, top5/Σσ, m per property), the decay half-lives, the decay
+// models with the chosen one and the memory length, the probes.
 import type { RunRecord } from '../../../shared/schemas/run';
 
 /** 4 significant digits; exponent form for very small or large magnitudes. */
@@ -9,6 +10,8 @@ export function fmt(x: number | null | undefined): string {
   const a = Math.abs(x);
   return a < 1e-3 || a >= 1e5 ? x.toExponential(2) : x.toPrecision(4);
 }
+
+const MODEL_NAME = { exponential: 'exponential', 'two-exponentials': 'two exponentials', 'power-law': 'power law' } as const;
 
 const withSe = (v: number | null, se: number | null | undefined) => (se === null || se === undefined ? fmt(v) : `${fmt(v)} ± ${fmt(se)}`);
 
@@ -45,6 +48,23 @@ export function formatRunTable(r: RunRecord): string {
       ? `${what}: no fit`
       : `${what} half-life ${f.halfLife === null ? '– (not decaying)' : `${fmt(f.halfLife)} tokens`} (decay length ${fmt(f.decayLength)}, R² ${fmt(f.r2)}, τ ${f.from}..${f.to})`;
   lines.push(`decay: ${decay('σ₁', s.decay.sigma1)}; ${decay('Σσ', s.decay.sum)}`);
+  for (const [what, m] of [
+    ['σ₁', s.decayModels?.sigma1],
+    ['Σσ', s.decayModels?.sum],
+  ] as const) {
+    if (!m) continue;
+    const fits = m.fits.map(
+      (f) =>
+        `${MODEL_NAME[f.model]}${f.model === m.chosen ? ' (chosen)' : ''} ` +
+        `${Object.entries(f.params).map(([k, v]) => `${k}=${fmt(v)}`).join(' ')}, R² ${fmt(f.r2)}, AIC ${fmt(f.aic)}`,
+    );
+    const ml = m.memoryLength;
+    const range = ml.withSe && ml.low !== null ? ` (±1 SE: ${ml.low}..${ml.high ?? `>${ml.maxDelay}`})` : '';
+    lines.push(
+      `decay models of ${what} (τ ${m.from}..${m.to}, ${m.weighted ? 'weighted by 1/SE²' : 'unweighted'}): ${fits.length ? fits.join('; ') : 'too few delays'}`,
+      `  memory length of ${what} (first τ below ${+(100 * ml.threshold).toPrecision(6)} % of its maximum): ${ml.tau === null ? `> ${ml.maxDelay}` : ml.tau}${range}`,
+    );
+  }
   for (const p of s.properties) {
     const probe = p.probe
       ? `linear probe ${fmt(p.probe.testAccuracy)} held-out accuracy vs majority ${fmt(p.probe.baseline)}`

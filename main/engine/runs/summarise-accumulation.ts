@@ -1,9 +1,10 @@
 // From the accumulated sums to the means Ḡ_τ (whole corpus, per class, per word, per
 // group) and the analysis summary. Groups with no pair at some delay (a time window too
 // short for the largest delays) would enter the standard errors as zero matrices: they
-// are left out, and the run says so.
+// are left out, and the run says so. Classes kept per group (see accumulateStateGradients)
+// pass their group sums on for the class standard errors.
 import { summariseRun, type DelayStack, type RunAnalysis } from '../analysis';
-import { groupBlocks, meanGradients, type StateGradientResult } from '../gradients';
+import { classGroupBlocks, groupBlocks, meanGradients, type StateGradientResult } from '../gradients';
 import type { RunConfig } from '../../../shared/schemas/run';
 import type { PreparedRun } from './prepare-run';
 
@@ -28,7 +29,7 @@ export function summariseAccumulation(
   const E = acc.inputSize;
   const delays = acc.maxDelay + 1;
   const stack = (data: Float32Array): DelayStack => ({ data, delays, rows: H, cols: E });
-  const warnings: string[] = [];
+  const warnings: string[] = [...acc.warnings];
 
   const G = meanGradients(acc, H, E);
   const classG = acc.classes.map((c) => meanGradients(c, H, E));
@@ -54,6 +55,12 @@ export function summariseAccumulation(
   const analysis = summariseRun({
     G: stack(G),
     classG: Object.fromEntries(acc.classes.map((c, i) => [c.name, stack(classG[i])])),
+    classGroupSums: Object.fromEntries(
+      acc.classes.flatMap((c, i) => {
+        const parts = classGroupBlocks(acc, i);
+        return parts ? [[c.name, parts]] : [];
+      }),
+    ),
     wordG: Object.fromEntries(prep.words.map((w, i) => [w.word, stack(wordG[i])])),
     groupG: groupG.length >= 2 ? groupG : [],
     embeddings: prep.embeddings,

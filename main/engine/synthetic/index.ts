@@ -5,6 +5,7 @@ export { generateEpisode, generateSplit, episodesText, type Episode, type Marker
 export { entropyFloor, empiricalFloor, type EntropyFloor } from './entropy-floor';
 export { syntheticClassSet, SYNTHETIC_CLASS_SET_ID, MARKER_UNION_CLASS, PROPERTY_NAME, PROPERTY_SPEC } from './class-set';
 export { memoryProfile, type ProfileRow } from './memory-profile';
+export { estimateSpan, SPAN_ESTIMATE_THRESHOLDS, type SpanEstimate, type SpanEstimateThresholds } from './span-estimate';
 export {
   syntheticVerdict,
   verdictMaxDelay,

@@ -62,6 +62,11 @@ export interface SyntheticBenchmarkResult {
   profiles: { all: ProfileRow[]; marker: ProfileRow[] };
   /** cos(d, ē_marker − ē_filler), see run-profiles.ts */
   presenceCosine: number;
+  /**
+   * K as the analysis alone sees it: the knee of Ḡ^marker's r(τ) (span-estimate.ts), found
+   * without the generator's K; null when r has no knee (verdict.spanEstimate says why).
+   */
+  estimatedSpan: number | null;
   verdict: SyntheticVerdict;
   seconds: { corpus: number; train: number; analyze: number; total: number };
 }
@@ -175,6 +180,7 @@ export async function runSyntheticBenchmark(
       },
       profiles: { all: profiles.all, marker: profiles.marker },
       presenceCosine: profiles.presenceCosine,
+      estimatedSpan: verdict.spanEstimate.span,
       verdict,
       seconds: { corpus: corpusSeconds, train: trainSeconds, analyze: analyzeSeconds, total: seconds(t0) },
     };
@@ -226,9 +232,10 @@ async function train(
     bptt: o.model.bptt,
     optimizer: 'adam',
     learningRate: o.model.learningRate,
-    lrDecay: 1,
-    lrDecayAfter: 0,
-    clipNorm: 5,
+    lrDecay: Number(process.env.SYNEXP_DECAY ?? 1), // SYNEXP-TEMP
+    lrDecayAfter: Number(process.env.SYNEXP_DECAY_AFTER ?? 0), // SYNEXP-TEMP
+    clipNorm: Number(process.env.SYNEXP_CLIP ?? 5), // SYNEXP-TEMP
+    forgetBias: o.model.forgetBias,
     // No dropout: the task is exact and the model small; regularisation only slows learning.
     dropout: 0,
     embeddingDropout: 0,

@@ -17,10 +17,13 @@
 // which has the same timing. The control is told apart by `learned`, and on the same seed
 // by a lower `held` in 19 of 20 pairs. m is not asked to fall after K: it is relative to σ₁,
 // and the little a marker leaves after it is overwritten still lies mostly along d (m ≈ 0.9).
+// The blind check (issue 8 §6): `span` asks the knee of r, found from the profile alone
+// without K (span-estimate.ts), to be at K: |estimated span − K| ≤ 0 by default; no knee fails.
 import type { ProfileRow } from './memory-profile';
+import { type SpanEstimate, estimateSpan } from './span-estimate';
 
 export interface VerdictCheck {
-  name: 'learned' | 'held' | 'dropped' | 'kept';
+  name: 'learned' | 'held' | 'dropped' | 'kept' | 'span';
   description: string;
   value: number;
   threshold: number;
@@ -34,9 +37,11 @@ export interface VerdictThresholds {
   held: number;
   dropped: number;
   kept: number;
+  /** largest |estimated span − K| that passes */
+  span: number;
 }
 
-export const DEFAULT_THRESHOLDS: VerdictThresholds = { learned: 0.5, held: 0.8, dropped: 0.75, kept: 0.5 };
+export const DEFAULT_THRESHOLDS: VerdictThresholds = { learned: 0.5, held: 0.8, dropped: 0.75, kept: 0.5, span: 0 };
 
 export interface VerdictInput {
   span: number;
@@ -57,6 +62,8 @@ export interface SyntheticVerdict {
   /** mean r and m of Ḡ^marker over τ ∈ [0, K−1] (needed) and [K+1+G, K+7+G] (overwritten) */
   within: { r: number; m: number | null };
   beyond: { r: number; m: number | null };
+  /** where the profile alone puts the end of the marker's memory (never told K) */
+  spanEstimate: SpanEstimate;
 }
 
 /** The smallest max delay the verdict needs. */
@@ -89,6 +96,7 @@ export function syntheticVerdict(input: VerdictInput): SyntheticVerdict {
   const { model, floor, withoutMemory } = input.perplexity;
   // NaN for the control corpus, where memory is worth nothing (floor = withoutMemory).
   const memoryGain = withoutMemory > floor ? Math.log(withoutMemory / model) / Math.log(withoutMemory / floor) : NaN;
+  const spanEstimate = estimateSpan(input.marker);
   const keptRows = input.marker.filter((x) => x.tau >= 1 && x.tau <= K - 1);
   // K = 1: the marker is needed at τ = 0 only; judge m there.
   const keptValue = mean((keptRows.length ? keptRows : [row(0)]).map((x) => x.m ?? 0));
@@ -105,6 +113,8 @@ export function syntheticVerdict(input: VerdictInput): SyntheticVerdict {
     check('held', `(r(${K - 1})/r(0))^(1/${K - 1}) of Ḡ^marker: per-step retention while the marker is needed`, rate(row(K - 1).r, row(0).r, K - 1), 'min'),
     check('dropped', `(r(${after})/r(${K - 1}))^(1/${G + 2}) of Ḡ^marker: per-step retention across the next marker`, rate(row(after).r, row(K - 1).r, G + 2), 'max'),
     check('kept', `mean m of Ḡ^marker over τ = ${K > 1 ? `1..${K - 1}` : '0'}: the A/B difference is what is kept of a marker`, keptValue, 'min'),
+    // NaN (a failed check) when the profile has no knee.
+    check('span', `|estimated span − K|: the knee of r found without being told K is at K`, spanEstimate.span === null ? NaN : Math.abs(spanEstimate.span - K), 'max'),
   ];
   return {
     passed: checks.every((c) => c.passed),
@@ -113,5 +123,6 @@ export function syntheticVerdict(input: VerdictInput): SyntheticVerdict {
     overwrittenBy: after,
     within: windowMeans(input.marker, 0, K - 1),
     beyond: windowMeans(input.marker, after, after + 6),
+    spanEstimate,
   };
 }

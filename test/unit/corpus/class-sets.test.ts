@@ -45,7 +45,8 @@ describe('word classes', () => {
     expect(upos.classes.NUM).toEqual(['N']);
     // The import stored the same sets in the corpus folder.
     expect(await readClassSet(dir, 'paper')).toEqual(paper);
-    expect((await listClassSets(dir)).map((s) => [s.id, s.sizes['noun-proper'] ?? s.sizes.NOUN])).toEqual([
+    expect((await listClassSets(dir)).map((s) => [s.id, s.sizes['noun-proper'] ?? s.sizes.NOUN ?? s.sizes['freq-unk']])).toEqual([
+      ['frequency', 1],
       ['paper', 3],
       ['upos', 7],
     ]);
@@ -81,10 +82,11 @@ describe('word classes', () => {
     expect(paper.classes.pronoun).toEqual(['she']);
   });
 
-  it('has no built-in classes for an untagged corpus', async () => {
+  it('has only the frequency bands for an untagged corpus', async () => {
     const out = await importTriple(path.join(FIXTURES, 'stats', 'train.txt'));
-    expect(await builtinClassSets(out)).toEqual([]);
-    expect(await listClassSets(out)).toEqual([]);
+    const sets = await builtinClassSets(out);
+    expect(sets.map((s) => s.id)).toEqual(['frequency']);
+    expect((await listClassSets(out)).map((s) => s.id)).toEqual(['frequency']);
   });
 
   it('reads user classes from word lists, preprocessed like the corpus', async () => {

@@ -29,7 +29,7 @@ describe('importing user corpora', () => {
     expect(t.universal?.[3]).toEqual(['NUM', 'CONJ', 'NOUN', 'VERB', '.']);
     expect(await readCorpusManifest(out)).toEqual(m);
     expect(await listTree(out)).toEqual([
-      'classes', 'classes/paper.json', 'classes/upos.json', 'corpus.json', 'lexicon.tsv',
+      'classes', 'classes/frequency.json', 'classes/paper.json', 'classes/upos.json', 'corpus.json', 'lexicon.tsv',
       'test.tags.txt', 'test.tokens.txt', 'test.utags.txt', 'train.tags.txt', 'train.tokens.txt', 'train.utags.txt',
       'valid.tags.txt', 'valid.tokens.txt', 'valid.utags.txt',
     ]);

@@ -195,7 +195,7 @@ describe('the window', () => {
     expect(path.dirname(webPreferences!.preload!)).toBe(mainDir);
   });
 
-  it('shows the renderer at the demo sweep on a first start', () => {
+  it('shows the renderer at the Compare view of the demo sweeps on a first start', () => {
     expect(win.webContents.navigations).toEqual([{ url: RENDERER + FIRST_START_HASH, sameDocument: false }]);
   });
 });
@@ -350,10 +350,11 @@ describe('the application menu', () => {
     expect((await recent())[0].dir).toBe(demoDir);
   });
 
-  it('Open Demo Project shows the demo sweeps, in a fresh page, even when the page was there already', async () => {
+  it('Open Demo Project shows the demo sweeps side by side in Compare, in a fresh page, even when the page was there already', async () => {
     await nextDocument(() => item(fileMenu(), 'Open Demo Project').trigger());
     const url = await nextDocument(() => item(fileMenu(), 'Open Demo Project').trigger());
-    expect(new URL(url).hash).toBe('#/sweeps');
+    expect(new URL(url).hash).toBe(FIRST_START_HASH);
+    expect(new URL(url).hash).toBe('#/compare?runs=verwimp2018-sweep,adam-small-sweep');
     expect((await recent())[0].dir).toBe(demoDir);
   });
 

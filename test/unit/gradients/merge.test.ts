@@ -84,7 +84,7 @@ describe('merging partial sums', () => {
   });
 
   it('refuses to merge sums of different shapes', () => {
-    const shape = { rows: 2, cols: 3, maxDelay: 1, groups: 1, classes: 0, words: 0 };
+    const shape = { rows: 2, cols: 3, maxDelay: 1, groups: 1, classes: 0, classGroups: 1, words: 0 };
     expect(() => mergeSums(createSums(shape), createSums({ ...shape, groups: 2 }))).toThrow(/shapes/);
   });
 });

@@ -63,8 +63,13 @@ describe('analyzeRun', () => {
     expect(RunRecordSchema.parse(JSON.parse(await fs.readFile(path.join(run.dir, 'run.json'), 'utf8')))).toEqual(r);
     expect(r).toMatchObject({ schemaVersion: 1, id: 'r', model: 'm', corpus: 'c', split: 'test' });
     expect(r.config).toMatchObject({ state: 'c', layer: 2, layers: 2, maxDelay: D, streams: B, maxTokens: B * T + 2, groups: 2, workers: 0 });
-    expect(r.config.classSets).toEqual(['paper', 'upos']);
+    expect(r.config.classSets).toEqual(['frequency', 'paper', 'upos']);
     expect(r.config.classes.map((c) => c.name)).toContain('noun-sg');
+    // The frequency bands are accumulated by default; the corpus has fewer than 101 types, and <unk> is freq-unk.
+    expect(r.config.classes.filter((c) => c.set === 'frequency').map((c) => [c.name, c.types])).toEqual([
+      ['freq-1-100', p.vocab.length - 2],
+      ['freq-unk', 1],
+    ]);
     expect(r.config.words).toEqual([
       { word: 'dog', id: p.vocab.indexOf('dog') },
       { word: 'cats', id: p.vocab.indexOf('cats') },
@@ -138,6 +143,22 @@ describe('analyzeRun', () => {
       expect(Array.from(S.data.subarray(t * 4, t * 4 + 4)).reduce((a, b) => a + b, 0)).toBeCloseTo(d.sum, 5);
     });
   });
+
+  it('run.json carries class SEs for every accumulated class, ratio SEs and the noise floor', async () => {
+    const r = (await readRun(run.dir)).record;
+    const names = r.config.classes.map((c) => c.name).sort();
+    expect(r.warnings.some((x) => x.startsWith('class standard errors not computed'))).toBe(false);
+    for (const d of r.summary.delays) {
+      expect(Object.keys(d.classSe).sort()).toEqual(names);
+      expect(d.se!.ratio1!.groups).toBe(2);
+      expect(d.se!.ratio5!.se).toBeGreaterThanOrEqual(0);
+      expect(d.noiseFloor).toBeGreaterThan(0);
+    }
+    // noun-sg has sources in both time windows at τ = 0 (2 groups: an SE)
+    const nounSg = r.summary.delays[0].classSe['noun-sg'];
+    expect(nounSg.sigma1!.groups).toBe(2);
+    expect(nounSg.sigma1!.se).toBeGreaterThan(0);
+  });
 });
 
 describe('analyzeRun refusals and cancel leave no run behind', () => {
@@ -157,7 +178,7 @@ describe('analyzeRun refusals and cancel leave no run behind', () => {
   it('a malformed property', () => refused({ properties: ['sg-pl=noun-sg'] }, /exactly one ':'/));
   it('an unknown word', () => refused({ words: ['dog', 'Zebra', 'John'] }, /not in the vocabulary of model 'm': 'Zebra', 'John' \(did you mean 'john'\?\)/));
   it('a layer out of range', () => refused({ layer: 3 }, /layer 3 does not exist: model 'm' has 2 LSTM layers/));
-  it('an unknown class set', () => refused({ classSets: ['upos', 'nope'] }, /no class set 'nope'; it has: paper, upos/));
+  it('an unknown class set', () => refused({ classSets: ['upos', 'nope'] }, /no class set 'nope'; it has: frequency, paper, upos/));
   it('an existing run id', () => refused({ id: 'r' }, /already exists/));
   it('more streams than tokens', () => refused({ streams: 500, maxTokens: 100 }, /cannot fill 500 streams/));
   it('bad parameters', () => refused({ maxDelay: -1 }, /maxDelay/));

@@ -11,14 +11,15 @@ const goodPpl = { model: 12.5, floor: 12.367, withoutMemory: 13.759 };
 function profile(r: (tau: number) => number, m: (tau: number) => number = () => 0.9): ProfileRow[] {
   return Array.from({ length: D + 1 }, (_, tau) => ({ tau, sigma1: r(tau) / m(tau), r: r(tau), m: m(tau), cos5: 0.99 }));
 }
-const knee = (tau: number) => (tau <= K - 1 ? 1 : 0.3 ** (tau - K + 1));
+const knee = (tau: number) => (tau <= K - 1 ? 1 : 0.2 ** (tau - K + 1));
 
 describe('synthetic verdict', () => {
   it('passes memory that is held up to K−1 and gone once the next marker came', () => {
     const v = syntheticVerdict({ span: K, maxGap: G, marker: profile(knee), perplexity: goodPpl });
     expect(v.passed).toBe(true);
     expect(v.overwrittenBy).toBe(K + 1 + G);
-    expect(v.checks.map((c) => c.name)).toEqual(['learned', 'held', 'dropped', 'kept']);
+    expect(v.checks.map((c) => c.name)).toEqual(['learned', 'held', 'dropped', 'kept', 'span']);
+    expect(v.spanEstimate.span).toBe(K);
     expect(v.memoryGain).toBeCloseTo(Math.log(13.759 / 12.5) / Math.log(13.759 / 12.367), 12);
     expect(v.within.r).toBe(1);
     expect(v.beyond.r).toBeLessThan(0.03);

@@ -89,6 +89,16 @@ export function classNames(sets: readonly ClassSetSummary[]): string[] {
   return sets.flatMap((s) => Object.keys(s.sizes).map((c) => ((owners.get(c) ?? 0) > 1 ? `${s.id}/${c}` : c)));
 }
 
+/**
+ * The ticked class sets once a corpus's sets are known: the ones still ticked that the corpus
+ * has, or, when none is, every set of the corpus (so the frequency bands, upos and paper are
+ * ticked by default, as a sweep with 'all class sets' accumulates them).
+ */
+export function classSetChoice(sets: readonly ClassSetSummary[], ticked: readonly string[]): string[] {
+  const kept = ticked.filter((id) => sets.some((s) => s.id === id));
+  return kept.length > 0 ? kept : sets.map((s) => s.id);
+}
+
 /** Every name a property may use: the class names and every `set/class` form. */
 export function propertyClassNames(sets: readonly ClassSetSummary[]): Set<string> {
   return new Set([...classNames(sets), ...sets.flatMap((s) => Object.keys(s.sizes).map((c) => `${s.id}/${c}`))]);

@@ -2,11 +2,12 @@
 // (jobDefaults), checked before the job is sent, and turned into the job's params.
 import type { JobParams } from '../../../../shared/jobs';
 import type { TrainConfig } from '../../../../shared/schemas/model';
+import { recipeValues, type TrainRecipeName } from '../../../../shared/schemas/train-recipes';
 
 export type BackendChoice = JobParams<'train'>['backend'];
 import { checkItemId, fieldText, parseNumberField, type NumberFieldSpec } from './fields';
 
-export type NumericTrainKey = Exclude<keyof TrainConfig, 'optimizer'>;
+export type NumericTrainKey = Exclude<keyof TrainConfig, 'optimizer' | 'recipe'>;
 
 export interface TrainFieldSpec extends NumberFieldSpec {
   key: NumericTrainKey;
@@ -34,6 +35,7 @@ export const TRAIN_FIELDS: readonly TrainFieldSpec[] = [
   { key: 'dropout', label: 'Dropout (LSTM outputs)', kind: 'float', min: 0, max: 1, maxExclusive: true, group: 'regularisation', help: 'On each LSTM layer’s output.' },
   { key: 'embeddingDropout', label: 'Dropout (embeddings)', kind: 'float', min: 0, max: 1, maxExclusive: true, group: 'regularisation', help: 'On the LSTM input.' },
   { key: 'initScale', label: 'Init scale', kind: 'float', min: 0, minExclusive: true, group: 'regularisation', help: 'Weights start uniform in [−s, s].' },
+  { key: 'forgetBias', label: 'Forget-gate bias', kind: 'float', min: -20, max: 20, group: 'regularisation', help: 'Its initial value: 0 as the authors (TF1 forget_bias 0); 1 is Keras’ unitForgetBias.' },
 ];
 
 export const TRAIN_GROUPS: readonly { id: TrainFieldSpec['group']; label: string }[] = [
@@ -48,6 +50,8 @@ export interface TrainFormValues {
   name: string;
   corpus: string;
   backend: BackendChoice;
+  /** The recipe the fields were filled from ('' for none); sent with the job so training.json records it. */
+  recipe: TrainRecipeName | '';
   optimizer: TrainConfig['optimizer'];
   /** The numeric fields as typed. */
   fields: Record<NumericTrainKey, string>;
@@ -56,7 +60,20 @@ export interface TrainFormValues {
 export function trainFormValues(defaults: TrainConfig, init: { id: string; corpus: string }): TrainFormValues {
   const fields = {} as Record<NumericTrainKey, string>;
   for (const f of TRAIN_FIELDS) fields[f.key] = fieldText(defaults[f.key]);
-  return { id: init.id, name: '', corpus: init.corpus, backend: 'auto', optimizer: defaults.optimizer, fields };
+  return { id: init.id, name: '', corpus: init.corpus, backend: 'auto', recipe: '', optimizer: defaults.optimizer, fields };
+}
+
+/**
+ * The form with every field the recipe sets filled from it (the others as they are);
+ * '' returns to the engine's defaults.
+ */
+export function withRecipe(v: TrainFormValues, recipe: TrainRecipeName | '', defaults: TrainConfig): TrainFormValues {
+  if (recipe === '') return { ...trainFormValues(defaults, v), name: v.name, backend: v.backend };
+  const values = recipeValues(recipe);
+  const fields = { ...v.fields };
+  for (const f of TRAIN_FIELDS) if (f.key in values) fields[f.key] = fieldText(values[f.key] as number | null);
+  const optimizer = values.optimizer === 'adam' || values.optimizer === 'sgd' ? values.optimizer : v.optimizer;
+  return { ...v, recipe, optimizer, fields };
 }
 
 export interface TrainJobRequest {
@@ -80,7 +97,7 @@ export function checkTrainForm(
   const idError = checkItemId(v.id) ?? (takenIds.has(v.id) ? `the project already has a model '${v.id}'` : null);
   if (idError) errors.id = idError;
   if (!v.corpus) errors.corpus = 'choose the corpus to train on';
-  const config: Record<string, unknown> = { optimizer: v.optimizer };
+  const config: Record<string, unknown> = { optimizer: v.optimizer, recipe: v.recipe === '' ? null : v.recipe };
   for (const f of TRAIN_FIELDS) {
     const parsed = parseNumberField(f, v.fields[f.key] ?? '');
     if (parsed.ok) config[f.key] = parsed.value;

@@ -1,9 +1,10 @@
 // The Compare view: the same quantity of several runs overlaid (one colour per run), the
-// same quantity per run for small multiples, and the table of key numbers.
+// same quantity per run for small multiples, the table of key numbers and that of the decay models.
 import type { RunRecord } from '../../../../shared/schemas/run';
-import type { DelaySummary } from '../../../../shared/schemas/run-summary';
+import type { DecayModelName, DelaySummary, MemoryLength } from '../../../../shared/schemas/run-summary';
 import { toCsv } from './csv';
 import { cycleDash, seriesColour } from './palette';
+import { chosenDecayModel, decayModelText, decayParamsText, memoryLengthText } from './run-series';
 import type { Dash, PlotSeries } from './series';
 
 export interface CompareMetric {
@@ -101,27 +102,22 @@ export interface KeyNumberTable {
 /** The delay at which selectivity is reported in the table. */
 export const SELECTIVITY_DELAY = 10;
 
-/** σ₁ at delay 0, decay length and half-life of σ₁, σ₁/Σσ at delay 10, m at delay 0 per property. */
+/** σ₁ at delay 0, σ₁/Σσ at delay 10, m at delay 0 per property (how σ₁ decays is in decayComparison). */
 export function keyNumbers(records: readonly RunRecord[]): KeyNumberTable {
   const props = propertyNames(records);
   const columns: KeyNumberColumn[] = [
     { key: 'sigma1_0', label: 'σ₁ at delay 0' },
-    { key: 'decay_length', label: 'σ₁ decay length' },
-    { key: 'half_life', label: 'σ₁ half-life' },
     { key: 'ratio1_10', label: `σ₁/Σσ at delay ${SELECTIVITY_DELAY}` },
     ...props.map((p) => ({ key: `m0:${p}`, label: `m ${p} at delay 0` })),
   ];
   const rows = records.map((r, i) => {
     const at = (t: number) => r.summary.delays.find((d) => d.tau === t);
-    const fit = r.summary.decay.sigma1;
     return {
       run: r.id,
       label: runLabel(r),
       colour: seriesColour(i),
       values: [
         at(0)?.sigma1 ?? null,
-        fit?.decayLength ?? null,
-        fit?.halfLife ?? null,
         at(SELECTIVITY_DELAY)?.ratio1 ?? null,
         ...props.map((p) => at(0)?.properties[p]?.m ?? null),
       ],
@@ -134,5 +130,64 @@ export function keyNumbersToCsv(table: KeyNumberTable): string {
   return toCsv(
     ['run', ...table.columns.map((c) => c.key)],
     table.rows.map((r) => [r.run, ...r.values]),
+  );
+}
+
+export interface DecayComparisonRow {
+  run: string;
+  label: string;
+  colour: string;
+  /** σ₁'s chosen decay model (lowest AIC), null when none */
+  model: DecayModelName | null;
+  /** 'power law, p = 1.3' or 'no fit' */
+  text: string;
+  params: Record<string, number>;
+  paramsText: string;
+  r2: number | null;
+  /** how much lower its AIC is than the next-best model's (null with a single fit) */
+  aicMargin: number | null;
+  memoryLength: MemoryLength | null;
+  memoryText: string;
+}
+
+/** Per run: the decay model chosen for σ₁, its parameters and R², and σ₁'s memory length. */
+export function decayComparison(records: readonly RunRecord[]): DecayComparisonRow[] {
+  return records.map((r, i) => {
+    const m = r.summary.decayModels?.sigma1 ?? null;
+    const fit = chosenDecayModel(m);
+    const others = (m?.fits ?? []).filter((f) => f !== fit && f.aic !== null).map((f) => f.aic as number);
+    return {
+      run: r.id,
+      label: runLabel(r),
+      colour: seriesColour(i),
+      model: fit?.model ?? null,
+      text: fit ? decayModelText(fit) : 'no fit',
+      params: fit?.params ?? {},
+      paramsText: fit ? decayParamsText(fit) : '—',
+      r2: fit?.r2 ?? null,
+      aicMargin: fit?.aic != null && others.length ? Math.min(...others) - fit.aic : null,
+      memoryLength: m?.memoryLength ?? null,
+      memoryText: memoryLengthText(m?.memoryLength),
+    };
+  });
+}
+
+const DECAY_PARAMS = ['a', 'k', 'a1', 'k1', 'a2', 'k2', 'p'];
+
+/** One row per run: the chosen model, each parameter in its own column, R², the AIC margin and the memory length (empty when σ₁ never falls below 10 % within 0..max_delay). */
+export function decayComparisonToCsv(rows: readonly DecayComparisonRow[]): string {
+  return toCsv(
+    ['run', 'model', ...DECAY_PARAMS, 'r2', 'aic_margin', 'memory_length', 'memory_length_low', 'memory_length_high', 'max_delay'],
+    rows.map((r) => [
+      r.run,
+      r.model,
+      ...DECAY_PARAMS.map((k) => r.params[k] ?? null),
+      r.r2,
+      r.aicMargin,
+      r.memoryLength?.tau ?? null,
+      r.memoryLength?.low ?? null,
+      r.memoryLength?.high ?? null,
+      r.memoryLength?.maxDelay ?? null,
+    ]),
   );
 }

@@ -1,7 +1,7 @@
 // The facts above a run's plots: what was analysed, how, on what, how long it took.
 import type { RunRecord } from '../../../../shared/schemas/run';
 import { formatFlops, formatSeconds, formatValue } from './format';
-import { halfLifeText } from './run-series';
+import { chosenDecayModel, decayModelText, memoryLengthText } from './run-series';
 
 export interface Fact {
   label: string;
@@ -19,7 +19,10 @@ export function runHeader(record: RunRecord): FactGroup[] {
   const c = record.config;
   const s = record.summary;
   const t = record.timings;
-  const decay = s.decay;
+  const decay = (m: NonNullable<typeof s.decayModels>['sigma1'] | undefined) => {
+    const fit = chosenDecayModel(m);
+    return fit ? `${decayModelText(fit)}; R² ${formatValue(fit.r2, 4)}` : 'no fit';
+  };
   const tokens = record.counts.positions;
   return [
     {
@@ -53,8 +56,9 @@ export function runHeader(record: RunRecord): FactGroup[] {
       heading: 'Memory',
       facts: [
         { label: 'σ₁ at delay 0', value: formatValue(s.delays[0]?.sigma1 ?? null) },
-        { label: 'σ₁ decay', value: decay.sigma1 ? `${halfLifeText(decay.sigma1)}; length ${formatValue(decay.sigma1.decayLength, 3)}, R² ${formatValue(decay.sigma1.r2, 4)}` : 'no fit' },
-        { label: 'Σσ decay', value: decay.sum ? `${halfLifeText(decay.sum)}; length ${formatValue(decay.sum.decayLength, 3)}, R² ${formatValue(decay.sum.r2, 4)}` : 'no fit' },
+        { label: 'σ₁ decay', value: decay(s.decayModels?.sigma1) },
+        { label: 'σ₁ memory length', value: memoryLengthText(s.decayModels?.sigma1?.memoryLength) },
+        { label: 'Σσ decay', value: decay(s.decayModels?.sum) },
       ],
     },
     {

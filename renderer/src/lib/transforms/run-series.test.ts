@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { decayFitCurve, halfLifeText, memorySeries, propertySeries, selectivitySeries, spectrumSeries, subspaceSize } from './run-series';
+import {
+  chosenDecayModel,
+  decayModelCurve,
+  decayModelRows,
+  decayModelText,
+  decayModelValue,
+  decayParamsText,
+  memoryLengthText,
+  memorySeries,
+  propertySeries,
+  selectivitySeries,
+  spectrumSeries,
+  subspaceSize,
+} from './run-series';
 import { GREY, seriesColour } from './palette';
 import { makeRecord, sigma1At, sumAt } from './test-record';
 
@@ -16,21 +29,73 @@ describe('(a) memory against delay', () => {
     expect(s1.band && sum.band).toBe(true);
   });
 
-  it('the fits are exp(intercept + slope·τ), half-life in the legend label', () => {
+  it('the chosen decay model is drawn dashed over τ = 1..D, named in the legend', () => {
     const fit = series.find((s) => s.key === 'sigma1-fit')!;
     expect(fit.interactive).toBe(false);
-    // the fixture's σ₁ is exactly 0.1·e^{−τ/2}, which is the fit
+    expect(fit.dash).toBe('dashed');
+    expect(fit.points.map((p) => p.x)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    // the fixture's σ₁ is exactly 0.1·e^{−τ/2}, and the exponential is the chosen model
     for (const p of fit.points) expect(p.y).toBeCloseTo(sigma1At(p.x), 14);
-    expect(fit.label).toBe('σ₁ fit, half-life 1.39 tokens');
-    expect(series.find((s) => s.key === 'sum-fit')!.points[2].y).toBeCloseTo(0.5 * Math.exp(-1), 14);
+    expect(fit.label).toBe('σ₁ fit: exponential, half-life 1.39 tokens');
+    const sum = series.find((s) => s.key === 'sum-fit')!;
+    expect(sum.points[1].y).toBeCloseTo(0.537481 * Math.exp(-2 * 0.437685), 14);
+    expect(sum.colour).toBe(seriesColour(2));
   });
 
-  it('no fit series when the summary has none; a fit that grows says so', () => {
+  it('another chosen model is drawn instead, and none without decay models or a choice', () => {
+    const pl = makeRecord();
+    pl.summary.decayModels!.sigma1!.chosen = 'power-law';
+    const fit = memorySeries(pl).find((s) => s.key === 'sigma1-fit')!;
+    expect(fit.label).toBe('σ₁ fit: power law, p = 2.17');
+    expect(fit.points[2].y).toBeCloseTo(0.0883699 * Math.pow(3, -2.16566), 14);
     const none = makeRecord();
-    none.summary.decay = { sigma1: null, sum: null };
+    none.summary.decayModels = null;
     expect(memorySeries(none).map((s) => s.key)).toEqual(['sigma1', 'sum']);
-    expect(halfLifeText({ ...r.summary.decay.sigma1!, slope: 0.1, halfLife: null })).toBe('no decay');
-    expect(decayFitCurve({ ...r.summary.decay.sigma1!, from: 2, to: 4 }).map((p) => p.x)).toEqual([2, 3, 4]);
+    const unchosen = makeRecord();
+    unchosen.summary.decayModels!.sum!.chosen = null;
+    expect(memorySeries(unchosen).map((s) => s.key)).toEqual(['sigma1', 'sum', 'sigma1-fit']);
+    expect(chosenDecayModel(null)).toBeNull();
+  });
+
+  it('evaluates and names each model', () => {
+    const two = { model: 'two-exponentials' as const, params: { a1: 3, k1: 1, a2: 0.5, k2: 0 } };
+    expect(decayModelValue(two, 2)).toBeCloseTo(3 * Math.exp(-2) + 0.5, 15);
+    expect(decayModelValue({ model: 'power-law', params: { a: 2, p: 1.5 } }, 4)).toBeCloseTo(0.25, 15);
+    expect(decayModelCurve(two, 2, 4).map((p) => p.x)).toEqual([2, 3, 4]);
+    expect(decayModelText(two)).toBe('two exponentials, half-lives 0.693 and ∞ tokens');
+    expect(decayModelText({ model: 'exponential', params: { a: 1, k: -0.01 } })).toBe('exponential, k = -0.01 (no decay)');
+    expect(decayParamsText(two)).toBe('a₁ = 3, k₁ = 1, a₂ = 0.5, k₂ = 0');
+  });
+
+  it('the table: three models of σ₁ and of Σσ, R², AIC and ΔAIC, the chosen one marked', () => {
+    const rows = decayModelRows(r);
+    expect(rows.map((x) => [x.quantity, x.model, x.chosen])).toEqual([
+      ['sigma1', 'exponential', true],
+      ['sigma1', 'two-exponentials', false],
+      ['sigma1', 'power-law', false],
+      ['sum', 'exponential', true],
+      ['sum', 'two-exponentials', false],
+      ['sum', 'power-law', false],
+    ]);
+    expect(rows[0].deltaAic).toBe(0);
+    expect(rows[1].deltaAic).toBeCloseTo(4, 10);
+    expect(rows[5].deltaAic).toBeCloseTo(97.0873 - 21.5764, 10);
+    expect(rows[2]).toMatchObject({ label: 'power law', params: 'a = 0.08837, p = 2.166', r2: 0.592587, aic: 98.7888 });
+    const none = makeRecord();
+    none.summary.decayModels = null;
+    expect(decayModelRows(none)).toEqual([]);
+  });
+
+  it('memory length: the delay, its SE range, "> D" when it never falls that far', () => {
+    const ml = { threshold: 0.1, tau: 12, low: 11, high: 14, maxDelay: 30, withSe: true };
+    expect(memoryLengthText(ml)).toBe('12 tokens (± 1 SE: 11–14)');
+    expect(memoryLengthText({ ...ml, high: null })).toBe('12 tokens (± 1 SE: 11 to > 30)');
+    expect(memoryLengthText({ ...ml, low: 12, high: 12 })).toBe('12 tokens (± 1 SE: 12)');
+    expect(memoryLengthText({ ...ml, withSe: false, low: null, high: null })).toBe('12 tokens');
+    expect(memoryLengthText({ ...ml, tau: null, low: 25, high: null })).toBe('> 30 tokens (± 1 SE: 25 to > 30)');
+    expect(memoryLengthText({ ...ml, tau: null, low: null, high: null })).toBe('> 30 tokens');
+    expect(memoryLengthText(r.summary.decayModels!.sigma1!.memoryLength)).toBe('5 tokens (± 1 SE: 5)');
+    expect(memoryLengthText(null)).toBe('—');
   });
 
   it('no band without standard errors', () => {

@@ -1,6 +1,8 @@
-// Plots (a), (b), (d) and (e) of a run: memory against delay with its decay fits,
-// selectivity, properties as in the paper's Figure 1, and the spectrum at one delay.
-import type { DecayFitSummary, DelaySummary } from '../../../../shared/schemas/run-summary';
+// Plots (a), (b), (d) and (e) of a run: memory against delay with its chosen decay model,
+// selectivity, properties as in the paper's Figure 1, and the spectrum at one delay; and the
+// decay models' table and memory length beside plot (a).
+import type { DecayModelFit, DecayModelName, DecayModels, DelaySummary, MemoryLength } from '../../../../shared/schemas/run-summary';
+import { decayModelValue } from '../../../../shared/schemas/run-summary';
 import type { RunRecord } from '../../../../shared/schemas/run';
 import { formatValue } from './format';
 import { GREY, seriesColour } from './palette';
@@ -8,47 +10,134 @@ import type { PlotSeries } from './series';
 
 const seOf = (e: { se: number } | null | undefined): number | null => (e ? e.se : null);
 
-/** The fitted exponential exp(intercept + slope·τ) over the delays the fit spans. */
-export function decayFitCurve(fit: DecayFitSummary): { x: number; y: number }[] {
+export const DECAY_MODEL_LABEL: Record<DecayModelName, string> = {
+  exponential: 'exponential',
+  'two-exponentials': 'two exponentials',
+  'power-law': 'power law',
+};
+
+export { decayModelValue };
+
+/** The fitted curve at the delays the fit spans. */
+export function decayModelCurve(fit: Pick<DecayModelFit, 'model' | 'params'>, from: number, to: number): { x: number; y: number }[] {
   const out: { x: number; y: number }[] = [];
-  for (let t = fit.from; t <= fit.to; t++) out.push({ x: t, y: Math.exp(fit.intercept + fit.slope * t) });
+  for (let t = from; t <= to; t++) out.push({ x: t, y: decayModelValue(fit, t) });
   return out;
 }
 
-export function halfLifeText(fit: DecayFitSummary | null): string {
-  if (!fit) return 'no fit';
-  if (fit.halfLife === null) return 'no decay';
-  return `half-life ${formatValue(fit.halfLife, 3)} tokens`;
+/** The fit the summary chose (lowest AIC), or null. */
+export function chosenDecayModel(models: DecayModels | null | undefined): DecayModelFit | null {
+  return models?.fits.find((f) => f.model === models.chosen) ?? null;
 }
 
-/** (a) σ₁ and Σσ against delay with their standard-error bands, and the exponential decay fits. */
+const halfLife = (k: number) => (k > 0 ? formatValue(Math.LN2 / k, 3) : '∞');
+
+/** 'power law, p = 1.3'; 'exponential, half-life 33.1 tokens'; 'two exponentials, half-lives 0.0693 and 33.9 tokens'. */
+export function decayModelText(fit: Pick<DecayModelFit, 'model' | 'params'>): string {
+  const p = fit.params;
+  switch (fit.model) {
+    case 'exponential':
+      return p.k > 0 ? `exponential, half-life ${halfLife(p.k)} tokens` : `exponential, k = ${formatValue(p.k, 3)} (no decay)`;
+    case 'two-exponentials':
+      return `two exponentials, half-lives ${halfLife(p.k1)} and ${halfLife(p.k2)} tokens`;
+    case 'power-law':
+      return `power law, p = ${formatValue(p.p, 3)}`;
+  }
+}
+
+const SUBSCRIPTS: Record<string, string> = { a1: 'a₁', k1: 'k₁', a2: 'a₂', k2: 'k₂' };
+
+/** 'a = 7.2, k = 0.021' (4 significant digits). */
+export function decayParamsText(fit: Pick<DecayModelFit, 'params'>): string {
+  return Object.entries(fit.params)
+    .map(([k, v]) => `${SUBSCRIPTS[k] ?? k} = ${formatValue(v, 4)}`)
+    .join(', ');
+}
+
+/**
+ * '12 tokens (± 1 SE: 11–13)'; '> 30 tokens' when y never falls below the threshold within
+ * 0..D, with the range when its low end does ('> 30 tokens (± 1 SE: 25 to > 30)').
+ */
+export function memoryLengthText(ml: MemoryLength | null | undefined): string {
+  if (!ml) return '—';
+  const value = ml.tau === null ? `> ${ml.maxDelay} tokens` : `${ml.tau} tokens`;
+  if (!ml.withSe || ml.low === null) return value;
+  if (ml.high === null) return `${value} (± 1 SE: ${ml.low} to > ${ml.maxDelay})`;
+  return `${value} (± 1 SE: ${ml.low === ml.high ? ml.low : `${ml.low}–${ml.high}`})`;
+}
+
+export interface DecayModelRow {
+  quantity: 'sigma1' | 'sum';
+  quantityLabel: string;
+  model: DecayModelName;
+  label: string;
+  params: string;
+  r2: number | null;
+  aic: number | null;
+  /** AIC minus the lowest AIC of the quantity's fits */
+  deltaAic: number | null;
+  chosen: boolean;
+}
+
+/** The table beside plot (a): every fitted model of σ₁ and of Σσ. */
+export function decayModelRows(record: RunRecord): DecayModelRow[] {
+  const dm = record.summary.decayModels;
+  const rows: DecayModelRow[] = [];
+  for (const [quantity, quantityLabel] of [
+    ['sigma1', 'σ₁'],
+    ['sum', 'Σσ'],
+  ] as const) {
+    const m = dm?.[quantity];
+    if (!m) continue;
+    const aics = m.fits.map((f) => f.aic).filter((a): a is number => a !== null);
+    const best = aics.length ? Math.min(...aics) : null;
+    for (const f of m.fits) {
+      rows.push({
+        quantity,
+        quantityLabel,
+        model: f.model,
+        label: DECAY_MODEL_LABEL[f.model],
+        params: decayParamsText(f),
+        r2: f.r2,
+        aic: f.aic,
+        deltaAic: f.aic === null || best === null ? null : f.aic - best,
+        chosen: f.model === m.chosen,
+      });
+    }
+  }
+  return rows;
+}
+
+/** (a) σ₁ and Σσ against delay with their standard-error bands, and the chosen decay model of each, dashed. */
 export function memorySeries(record: RunRecord): PlotSeries[] {
   const delays = record.summary.delays;
-  const { sigma1: fit1, sum: fitSum } = record.summary.decay;
+  const models = record.summary.decayModels;
   const curve = (key: 'sigma1' | 'sum', label: string, colour: string): PlotSeries => {
     const points = delays.map((d) => ({ x: d.tau, y: d[key], se: seOf(d.se?.[key]) }));
     return { key, label, colour, dash: 'solid', points, band: points.some((p) => p.se !== null), interactive: true };
   };
-  const fitted = (key: string, label: string, colour: string, fit: DecayFitSummary | null): PlotSeries[] =>
-    fit
-      ? [
-          {
-            key,
-            label: `${label} fit, ${halfLifeText(fit)}`,
-            colour,
-            dash: 'dashed',
-            points: decayFitCurve(fit),
-            band: false,
-            interactive: false,
-            width: 1.5,
-          },
-        ]
-      : [];
+  const fitted = (key: 'sigma1' | 'sum', label: string, colour: string): PlotSeries[] => {
+    const m = models?.[key];
+    const fit = chosenDecayModel(m);
+    if (!m || !fit) return [];
+    return [
+      {
+        key: `${key}-fit`,
+        label: `${label} fit: ${decayModelText(fit)}`,
+        colour,
+        dash: 'dashed',
+        points: decayModelCurve(fit, m.from, m.to),
+        band: false,
+        interactive: false,
+        width: 1.5,
+      },
+    ];
+  };
   return [
     curve('sigma1', 'σ₁', seriesColour(0)),
     curve('sum', 'Σσ', seriesColour(2)),
-    ...fitted('sigma1-fit', 'σ₁', seriesColour(0), fit1),
-    ...fitted('sum-fit', 'Σσ', seriesColour(2), fitSum),
+    ...fitted('sigma1', 'σ₁', seriesColour(0)),
+    ...fitted('sum', 'Σσ', seriesColour(2)),
   ];
 }
 

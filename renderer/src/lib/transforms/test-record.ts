@@ -2,7 +2,7 @@
 // σ₁(τ) = 0.1·e^{−τ/2}, Σσ(τ) = 5·σ₁(τ)·(1 + τ/10), standard errors 1 % of the value;
 // classes scale σ₁ by fixed factors; m(τ) = 0.8 − 0.05τ (sg-pl) and 0.6 − 0.04τ (common-proper).
 import type { RunRecord } from '../../../../shared/schemas/run';
-import type { DelaySummary } from '../../../../shared/schemas/run-summary';
+import type { DecayModelFit, DelaySummary, RunSummary } from '../../../../shared/schemas/run-summary';
 
 export const FIXTURE_CLASSES = [
   { name: 'noun-sg', set: 'paper', class: 'noun-sg', types: 40, factor: 1.2 },
@@ -25,6 +25,50 @@ export interface FixtureOptions {
   properties?: ('sg-pl' | 'common-proper')[];
 }
 
+/**
+ * The decay models as fitDecayModels gives them for this fixture with D = 12 (checked in
+ * test/unit/analysis/decay-models.test.ts): σ₁ is exactly exponential, so the exponential
+ * fits to rounding error and wins the tie with two exponentials (which contain it) on fewer
+ * parameters. Amplitudes scale with `scale`; with another D the numbers are kept as they are.
+ */
+function fixtureDecayModels(D: number, scale: number): RunSummary['decayModels'] {
+  const fit = (model: DecayModelFit['model'], params: Record<string, number>, sse: number, r2: number, aic: number): DecayModelFit => ({
+    model,
+    params: Object.fromEntries(Object.entries(params).map(([key, v]) => [key, key.startsWith('a') ? v * scale : v])),
+    parameterCount: model === 'two-exponentials' ? 4 : 2,
+    sse,
+    r2,
+    aic,
+  });
+  const memory = (tau: number) => ({ threshold: 0.1, tau, low: tau, high: tau, maxDelay: D, withSe: true });
+  return {
+    sigma1: {
+      from: 1,
+      to: D,
+      weighted: true,
+      fits: [
+        fit('exponential', { a: 0.1, k: 0.5 }, 8.08e-28, 1, -382.834),
+        fit('two-exponentials', { a1: 0.1, k1: 0.5, a2: 0, k2: 0.304111 }, 9.09e-27, 1, -378.834),
+        fit('power-law', { a: 0.0883699, p: 2.16566 }, 32337.2, 0.592587, 98.7888),
+      ],
+      chosen: 'exponential',
+      memoryLength: memory(5),
+    },
+    sum: {
+      from: 1,
+      to: D,
+      weighted: true,
+      fits: [
+        fit('exponential', { a: 0.537481, k: 0.437685 }, 51.9148, 0.999308, 21.5764),
+        fit('two-exponentials', { a1: 0, k1: 1.47126, a2: 0.537481, k2: 0.437685 }, 51.9148, 0.999308, 25.5764),
+        fit('power-law', { a: 0.487845, p: 1.89203 }, 28062.4, 0.625735, 97.0873),
+      ],
+      chosen: 'exponential',
+      memoryLength: memory(6),
+    },
+  };
+}
+
 export function makeRecord(o: FixtureOptions = {}): RunRecord {
   const D = o.maxDelay ?? 12;
   const k = o.scale ?? 1;
@@ -39,7 +83,9 @@ export function makeRecord(o: FixtureOptions = {}): RunRecord {
       tau: t,
       ...stats(s1, sum),
       topSigma: [s1, 0.8 * s1, 0.6 * s1, 0.5 * s1, 0.4 * s1, 0.3 * s1],
-      se: { sigma1: se(s1), sum: se(sum) },
+      se: { sigma1: se(s1), sum: se(sum), ratio1: null, ratio5: null },
+      noiseFloor: null,
+      classSe: {},
       classes: Object.fromEntries(FIXTURE_CLASSES.map((c) => [c.name, stats(c.factor * s1, c.factor * sum)])),
       words: {},
       properties: Object.fromEntries(
@@ -148,6 +194,7 @@ export function makeRecord(o: FixtureOptions = {}): RunRecord {
         probeError: null,
       })),
       decay: { sigma1: fit(Math.log(0.1 * k)), sum: fit(Math.log(0.5 * k)) },
+      decayModels: fixtureDecayModels(D, k),
       delays,
       warnings: [],
       timings: { svdSeconds: 0.34, totalSeconds: 0.8, svdCount: D + 1 },
