@@ -1,10 +1,13 @@
 // What every CLI command shares: --json output (one JSON object on stdout at the end),
 // a progress bar on a terminal, cancel on Ctrl-C, and the exit codes
 //   0 success, 1 user error (one-line reason), 2 internal error.
+// Everything printed as text goes through printable() (terminal-text.ts): control characters
+// in names, paths or messages are shown escaped, never sent raw to the terminal.
 import { InvalidArgumentError } from 'commander';
 import { ProgressBar, type ProgressState } from './progress-bar';
 import { isUserError, JobCancelledError } from '../engine/jobs/errors';
 import { CallFailedError } from '../../shared/call-error';
+import { printable, shown } from './terminal-text';
 
 export interface CommandIO {
   progress(state: ProgressState): void;
@@ -40,11 +43,11 @@ export async function runCommand(
   };
   process.on('SIGINT', onSigint);
   const io: CommandIO = {
-    progress: (s) => bar.update(s),
+    progress: (s) => bar.update({ ...s, label: shown(s.label) }),
     info: (line) => {
       if (options.json) return;
       bar.done();
-      process.stderr.write(line + '\n');
+      process.stderr.write(printable(line) + '\n');
     },
     signal: abort.signal,
   };
@@ -52,7 +55,10 @@ export async function runCommand(
     const outcome = await body(io);
     bar.done();
     if (options.json) process.stdout.write(JSON.stringify({ ok: true, ...outcome.json }) + '\n');
-    else if (outcome.text) process.stdout.write(outcome.text.endsWith('\n') ? outcome.text : outcome.text + '\n');
+    else if (outcome.text) {
+      const text = printable(outcome.text);
+      process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    }
     return EXIT_OK;
   } catch (err) {
     bar.done();
@@ -67,10 +73,11 @@ export async function runCommand(
       );
     }
     if (user) {
-      process.stderr.write(`mnemoscope: ${message.split('\n')[0]}\n`);
+      // One line: a line break inside it (a path or name with one) is escaped, not a second line.
+      process.stderr.write(`mnemoscope: ${shown(message.trimEnd())}\n`);
       return EXIT_USER;
     }
-    process.stderr.write(`mnemoscope: internal error: ${message}\n`);
+    process.stderr.write(`mnemoscope: internal error: ${printable(message)}\n`);
     if (err instanceof Error && err.stack && process.env.MNEMOSCOPE_DEBUG) process.stderr.write(err.stack + '\n');
     else process.stderr.write('(set MNEMOSCOPE_DEBUG=1 for the stack trace; please report this)\n');
     return EXIT_INTERNAL;

@@ -1,5 +1,6 @@
 // Plain-text tables of corpus statistics for the terminal.
 import type { CorpusManifest, RankBand } from '../../shared/schemas/corpus';
+import { shown } from './terminal-text';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -10,7 +11,7 @@ export function formatCorpusStats(m: CorpusManifest): string {
     return `  ${split.padEnd(5)} ${String(x.sentences).padStart(9)} ${String(x.tokens).padStart(10)} ${String(x.types).padStart(8)} ${pct(x.oovRateTrain).padStart(9)} ${pct(x.oovRateTopK).padStart(9)}`;
   });
   const lines = [
-    `${m.name} [${m.format}${m.tagged ? `, ${m.tagset} tags` : ', untagged'}]  preprocessing: ` +
+    `${shown(m.name)} [${m.format}${m.tagged ? `, ${m.tagset} tags` : ', untagged'}]  preprocessing: ` +
       `lowercase ${on(m.preprocessing.lowercase)}, numbers→N ${on(m.preprocessing.numbers)}, <eos> ${on(m.preprocessing.eos)}`,
     `  split  sentences     tokens    types  OOV(train)  OOV(K=${s.vocabSize})`,
     ...rows,

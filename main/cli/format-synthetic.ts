@@ -1,6 +1,7 @@
 // The text report of `mnemoscope synthetic`: the per-delay memory of the marker property
 // for Ḡ (all sources) and Ḡ^marker (marker sources), the blind span estimate, then the verdict.
 import type { SyntheticBenchmarkResult } from '../engine/synthetic';
+import { shown } from './terminal-text';
 
 const num = (x: number | null, digits = 3) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
 const sci = (x: number) => (x === 0 ? '0' : x.toExponential(2));
@@ -51,7 +52,7 @@ export function formatSyntheticReport(r: SyntheticBenchmarkResult): string {
   lines.push(
     `  m of Ḡ^marker: mean ${num(v.within.m, 2)} over τ = 0..${K - 1}, ${num(v.beyond.m, 2)} over τ = ${v.overwrittenBy}..${v.overwrittenBy + 6} ` +
       '(m is relative to σ₁, so it need not fall once the marker is forgotten; r does)',
-    `corpus, model and run '${r.id}' are in the project; the verdict is in ${r.runDir}/synthetic.json`,
+    `corpus, model and run '${r.id}' are in the project; the verdict is in ${shown(r.runDir)}/synthetic.json`,
   );
   return lines.join('\n');
 }

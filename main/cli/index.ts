@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { APP } from '../engine/app-version';
 import { EXIT_USER } from './command-runner';
+import { printable } from './terminal-text';
 import { registerInfo } from './commands/info';
 import { registerProject } from './commands/project';
 import { registerCorpus } from './commands/corpus';
@@ -20,8 +21,10 @@ export function buildProgram(): Command {
     .description('What a recurrent language model remembers, and for how long (state-gradient analysis).')
     .version(APP.version)
     .showHelpAfterError('(run with --help for usage)')
-    // Subcommands inherit this only if it is set before they are added.
-    .exitOverride();
+    // Subcommands inherit these only if they are set before they are added.
+    .exitOverride()
+    // Commander's own messages quote option values as given: escape their control characters too.
+    .configureOutput({ outputError: (text, write) => write(printable(text)) });
   registerProject(program);
   registerCorpus(program);
   registerModel(program);

@@ -14,6 +14,7 @@ import {
 } from '../../shared/settings';
 import { writeJsonAtomic } from './project/atomic-write';
 import { parseJsonText, validateJson } from './project/read-json';
+import { MAX_TEXT_FILE_BYTES, readRegularFile, readRegularTextFile } from './project/safe-open';
 
 export function defaultSettingsFile(env: NodeJS.ProcessEnv = process.env): string {
   if (env.MNEMOSCOPE_CONFIG_DIR) return path.join(env.MNEMOSCOPE_CONFIG_DIR, 'settings.json');
@@ -32,10 +33,10 @@ export class SettingsStore {
   async read(): Promise<SettingsReply> {
     let text: string;
     try {
-      text = await fs.readFile(this.file, 'utf8');
+      text = await readRegularTextFile(this.file, { what: 'settings file' });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.reply(DEFAULT_SETTINGS, null);
-      return this.reply(DEFAULT_SETTINGS, `${this.file}: cannot read settings: ${(err as Error).message}`);
+      return this.reply(DEFAULT_SETTINGS, (err as Error).message);
     }
     try {
       return this.reply(validateJson(this.file, parseJsonText(this.file, text), SettingsSchema, 'settings'), null);
@@ -119,6 +120,8 @@ export class SettingsStore {
 
   // A file we could not read is kept beside the new one, so a hand edit is not lost for good.
   private async keepBrokenCopy(): Promise<void> {
-    await fs.copyFile(this.file, `${this.file}.broken`).catch(() => undefined);
+    // Read as every file is (never blocking: a FIFO here would hang a copy), then written.
+    const bytes = await readRegularFile(this.file, { what: 'settings file', maxBytes: MAX_TEXT_FILE_BYTES }).catch(() => null);
+    if (bytes) await fs.writeFile(`${this.file}.broken`, bytes).catch(() => undefined);
   }
 }

@@ -1,7 +1,7 @@
 // Corpora and their class sets. Importing one is a job (jobStart with kind 'import-corpus').
 import { z } from 'zod';
 import { DeletedSchema, FolderPathSchema, ItemRefSchema, ProjectRefSchema } from './common';
-import { CorpusManifestSchema, RankBandSchema, TagsetSchema, UserFormatSchema } from '../schemas/corpus';
+import { ClassSetSchema, CorpusManifestSchema, RankBandSchema, TagsetSchema, UserFormatSchema } from '../schemas/corpus';
 import { ItemIdSchema, ManifestEntrySchema } from '../schemas/project';
 
 export const ClassSetSummarySchema = z.object({
@@ -51,6 +51,26 @@ export const corpusProcedures = {
   classSetList: {
     input: z.strictObject({ project: FolderPathSchema, corpus: ItemIdSchema }),
     output: z.array(ClassSetSummarySchema),
+  },
+  /**
+   * Adds a class set to a corpus from a word list on the engine's machine (one word per line,
+   * or word<TAB>class). An id the corpus already has is refused unless `replace` is true, and
+   * the built-in sets (upos, paper, frequency) are never replaced.
+   */
+  classSetAdd: {
+    input: z.strictObject({
+      project: FolderPathSchema,
+      corpus: ItemIdSchema,
+      id: ItemIdSchema,
+      /** the word list file */
+      words: FolderPathSchema,
+      /** class of one-column lines (default: the file name without its extension) */
+      defaultClass: z.string().min(1, 'must not be empty').max(200).optional(),
+      /** display name (default: the file name) */
+      name: z.string().max(200).optional(),
+      replace: z.boolean().default(false),
+    }),
+    output: z.object({ classSet: ClassSetSchema, replaced: z.boolean() }),
   },
   /** Reads the first lines of a file about to be imported and detects its format and tagset. */
   corpusPreview: {

@@ -37,6 +37,21 @@ export const RunCompareOutputSchema = z.object({
 });
 export type RunCompareOutput = z.infer<typeof RunCompareOutputSchema>;
 
+export const ExportFormatSchema = z.enum(['csv', 'json']);
+
+export const RunExportOutputSchema = z.object({
+  run: ItemIdSchema,
+  format: ExportFormatSchema,
+  /** The path asked for, made absolute on the engine's machine. */
+  out: z.string(),
+  /** The file written: `out` itself, or the regular file a symbolic link at `out` points to. */
+  target: z.string(),
+  /** One row per delay τ. */
+  rows: z.number().int().nonnegative(),
+  columns: z.number().int().nonnegative(),
+});
+export type RunExportOutput = z.infer<typeof RunExportOutputSchema>;
+
 /** At most this many runs in one comparison. */
 export const MAX_COMPARED_RUNS = 12;
 
@@ -59,4 +74,13 @@ export const runProcedures = {
   runDelete: { input: ItemRefSchema, output: DeletedSchema },
   /** The findings check: does the run agree with each published finding (holds true / false / null = cannot tell)? */
   runFindings: { input: z.strictObject({ project: FolderPathSchema, run: ItemIdSchema }), output: RunFindingsSchema },
+  /**
+   * Writes a run's per-delay results as CSV or flat JSON to `out`, a path on the engine's
+   * machine, atomically. Refuses (user error, nothing changed) a path that exists and is not
+   * a regular file or a symbolic link to one; through a link, the link's target is replaced.
+   */
+  runExport: {
+    input: z.strictObject({ project: FolderPathSchema, run: ItemIdSchema, format: ExportFormatSchema, out: FolderPathSchema }),
+    output: RunExportOutputSchema,
+  },
 };

@@ -32,7 +32,9 @@ export const ProjectNameSchema = z
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters');
 
-export const ManifestEntrySchema = z.object({
+// Loose objects, here and in the manifest: fields someone added by hand (a `comment` on an
+// entry, a top-level `notes`) are read, kept and written back, never dropped at the next write.
+export const ManifestEntrySchema = z.looseObject({
   id: ItemIdSchema,
   name: z.string(),
   created: Timestamp,
@@ -48,8 +50,8 @@ function uniqueIds(entries: ManifestEntry[], ctx: z.RefinementCtx): void {
 }
 const EntryList = z.array(ManifestEntrySchema).superRefine(uniqueIds);
 
-/** project.json, schema version 1 (current). */
-export const ProjectManifestSchema = z.object({
+/** project.json, schema version 1 (current). Unknown fields are kept (see ManifestEntrySchema). */
+export const ProjectManifestSchema = z.looseObject({
   schemaVersion: z.literal(PROJECT_SCHEMA_VERSION),
   app: z.literal(PROJECT_APP),
   name: ProjectNameSchema,
@@ -66,7 +68,7 @@ export type ProjectManifest = z.infer<typeof ProjectManifestSchema>;
  * It had no `modified` time and called corpora `datasets`. Kept so the migration
  * path from older versions is real code with a real test, not a promise.
  */
-export const ProjectManifestV0Schema = z.object({
+export const ProjectManifestV0Schema = z.looseObject({
   schemaVersion: z.literal(0),
   app: z.literal(PROJECT_APP),
   name: ProjectNameSchema,

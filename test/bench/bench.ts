@@ -4,11 +4,15 @@ export {};
 //   train      training tokens/s for the default model on each available backend
 //   gradients  state-gradient sweep GFLOP/s and positions/s vs the backend's own matMul rate
 //              options: --sizes=64,200 (H = E), --pairs=3 (alternated 1-worker/all-cores runs)
-// With no name, runs all.
+//   synthetic  the blind planted-span test over K and seeds (synthetic-sweep.ts; ~20 min, so
+//              only when named)
+// With no name, runs all but synthetic.
 const benches: Record<string, (options: Map<string, string>) => Promise<void>> = {
   train: async () => (await import('./train-bench')).runTrainBench(),
   gradients: async (options) => (await import('./gradients-bench')).runGradientsBench(options),
+  synthetic: async (options) => (await import('./synthetic-sweep')).runSyntheticSweep(options),
 };
+const namedOnly = new Set(['synthetic']);
 
 const args = process.argv.slice(2);
 const options = new Map(
@@ -18,7 +22,7 @@ const options = new Map(
   }),
 );
 const asked = args.filter((a) => !a.startsWith('-'));
-const names = asked.length ? asked : Object.keys(benches);
+const names = asked.length ? asked : Object.keys(benches).filter((n) => !namedOnly.has(n));
 for (const name of names) {
   const run = benches[name];
   if (!run) {

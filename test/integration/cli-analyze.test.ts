@@ -1,7 +1,7 @@
 // `mnemoscope analyze` and `mnemoscope export` through the real command (bundled CLI, the
 // analyze job in a worker thread, the accumulation in nested worker threads on wasm), on a
 // small generated corpus and random-weight models saved through the model module.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,6 +174,33 @@ describe('mnemoscope export', () => {
     const e = JSON.parse(await fs.readFile(out, 'utf8'));
     expect(e.delays).toHaveLength(7);
     expect(e.delays[3].sigma1).toBe(rec.summary.delays[3].sigma1);
+  });
+
+  it('--out: an existing folder or a FIFO is a one-line user error and left as it was; a symlink to a file is written through', async () => {
+    const folder = path.join(p.root, 'exports');
+    await fs.mkdir(folder);
+    const r = await mnemoscope(['export', '--project', p.dir, '--run', 'r1', '--format', 'csv', '--out', folder]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`mnemoscope: cannot write ${folder}: it is a folder; give the path of a new or regular file\n`);
+    expect(await fs.readdir(folder)).toEqual([]);
+
+    if (process.platform !== 'win32') {
+      const fifo = path.join(p.root, 'pipe');
+      execFileSync('mkfifo', [fifo]);
+      const f = await mnemoscope(['export', '--project', p.dir, '--run', 'r1', '--format', 'csv', '--out', fifo]);
+      expect(f.code).toBe(1);
+      expect(f.stderr.trim()).toMatch(/^mnemoscope: cannot write .*pipe: it is a named pipe \(FIFO\);[^\n]*$/);
+      expect((await fs.lstat(fifo)).isFIFO()).toBe(true);
+    }
+
+    const target = path.join(p.root, 'target.csv');
+    const link = path.join(p.root, 'link.csv');
+    await fs.writeFile(target, 'old\n');
+    await fs.symlink('target.csv', link);
+    const w = await mnemoscope(['export', '--project', p.dir, '--run', 'r1', '--format', 'csv', '--out', link]);
+    expect(w.code, w.stderr).toBe(0);
+    expect((await fs.lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await fs.readFile(target, 'utf8')).toBe(await fs.readFile(path.join(p.root, 'r1.csv'), 'utf8'));
   });
 
   it('an unknown run is a one-line user error', async () => {

@@ -64,6 +64,26 @@ describe('mnemoscope CLI, the issue sequence on a Brown slice', () => {
     expect(classes.sort()).toEqual(['frequency.json', 'paper.json', 'upos.json']);
   });
 
+  it('corpus classes: a built-in id is refused, with --replace too; a user set is replaced only with --replace', async () => {
+    const words = path.join(tmp, 'colours.txt');
+    await fs.writeFile(words, 'red\ngreen\n');
+    const paper = path.join(project, 'corpora', 'brown', 'classes', 'paper.json');
+    const before = await fs.readFile(paper, 'utf8');
+    for (const extra of [[], ['--replace']]) {
+      const r = mnemoscope('corpus', 'classes', '--project', project, '--corpus', 'brown', '--id', 'paper', '--words', words, ...extra);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toMatch(/^mnemoscope: 'paper' is a built-in class set of corpus 'brown' [^\n]*never replaced/);
+    }
+    expect(await fs.readFile(paper, 'utf8')).toBe(before);
+    expect(mnemoscope('corpus', 'classes', '--project', project, '--corpus', 'brown', '--id', 'colours', '--words', words).code).toBe(0);
+    const again = mnemoscope('corpus', 'classes', '--project', project, '--corpus', 'brown', '--id', 'colours', '--words', words, '--class', 'hues');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already has a class set 'colours'/);
+    const replaced = mnemoscope('corpus', 'classes', '--project', project, '--corpus', 'brown', '--id', 'colours', '--words', words, '--class', 'hues', '--replace', '--json');
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(replaced.json).toMatchObject({ replaced: true, classSet: { classes: { hues: ['green', 'red'] } } });
+  });
+
   let trained: { bestValidPerplexity: number; bestEpoch: number };
   it('train', async () => {
     const r = mnemoscope(

@@ -42,6 +42,9 @@ describe('synthetic memory benchmark', () => {
     real = await runSyntheticBenchmark({ projectDir: project, id: 'k5', span: 5, seed: 1 });
     expect(real.verdict.passed, describeChecks(real)).toBe(true);
     const K = 5;
+    // Blind: the knee of r, found without K, is at K.
+    expect(real.estimatedSpan, real.verdict.spanEstimate.reason).toBe(K);
+    expect(checksOf(real).span).toMatchObject({ value: 0, passed: true });
     const marker = real.profiles.marker;
     // The knee in plain numbers: memory of the property at K−1 is at least that at τ = 0,
     // and two steps after the next marker it is a small fraction of it.

@@ -6,6 +6,7 @@ import { Option } from 'commander';
 import { runCommand, intOption } from '../command-runner';
 import { formatRunTable, runAnalysis } from '../../engine/runs';
 import type { AnalyzeParams } from '../../../shared/schemas/run';
+import { shown } from '../terminal-text';
 
 interface AnalyzeOpts {
   project: string;
@@ -89,7 +90,7 @@ export function registerAnalyze(program: Command): void {
         });
         return {
           json: { run: { dir, ...record } },
-          text: `${formatRunTable(record)}\nsaved run '${record.id}' in ${dir}`,
+          text: `${formatRunTable(record)}\nsaved run '${record.id}' in ${shown(dir)}`,
         };
       });
     });

@@ -7,7 +7,9 @@ import { openProject } from '../../engine/project';
 import { runInWorker } from '../../engine/jobs/run-in-worker';
 import { UserError } from '../../engine/jobs/errors';
 import type { CorpusImportSource, ImportProgress, ImportCorpusParams } from '../../engine/corpus';
-import { readCorpusManifest, openCorpusClassSets, classSetFromWordList, writeClassSet } from '../../engine/corpus';
+import { readCorpusManifest, openCorpusClassSets } from '../../engine/corpus';
+import { createEngine } from '../../engine/handlers/create-engine';
+import { shown } from '../terminal-text';
 import type { CorpusManifest, UserFormat } from '../../../shared/schemas/corpus';
 import { formatCorpusStats, formatRankBands } from '../format-stats';
 
@@ -151,27 +153,45 @@ export function registerCorpus(program: Command): void {
     .description('add a user-defined class set from a word list (one word per line, or word<TAB>class)')
     .requiredOption('--project <dir>', 'the project folder')
     .requiredOption('--corpus <id>', 'the corpus the classes belong to')
-    .requiredOption('--id <id>', 'an id for the class set')
+    .requiredOption('--id <id>', 'an id for the class set (not upos, paper or frequency: those are built in)')
     .requiredOption('--words <path>', 'the word list file')
     .option('--class <name>', 'class name for lines without a class column', 'words')
     .option('--name <name>', 'a display name')
+    .option('--replace', 'replace the corpus\'s class set of the same id (never a built-in one)')
     .option('--json', 'print one JSON object')
     .action(
-      async (opts: { project: string; corpus: string; id: string; words: string; class: string; name?: string; json?: boolean }) => {
+      async (opts: {
+        project: string;
+        corpus: string;
+        id: string;
+        words: string;
+        class: string;
+        name?: string;
+        replace?: boolean;
+        json?: boolean;
+      }) => {
+        // Through the engine's API (classSetAdd), which refuses an existing id without --replace.
         process.exitCode = await runCommand(opts, async () => {
-          const store = await openProject(path.resolve(opts.project));
-          await store.requireItem('corpus', opts.corpus);
-          const dir = store.itemDir('corpus', opts.corpus);
-          const manifest = await readCorpusManifest(dir);
-          const set = await classSetFromWordList(path.resolve(opts.words), {
-            id: opts.id,
-            name: opts.name,
-            defaultClass: opts.class,
-            preprocessing: manifest.preprocessing,
-          });
-          await store.withWriteLock(() => writeClassSet(dir, set));
-          const sizes = Object.entries(set.classes).map(([k, v]) => `${k}: ${v.length} words`);
-          return { json: { classSet: set }, text: `added class set '${set.id}' to corpus '${opts.corpus}'\n${sizes.join('\n')}` };
+          const engine = createEngine();
+          try {
+            const { classSet: set, replaced } = await engine.api.classSetAdd({
+              project: path.resolve(opts.project),
+              corpus: opts.corpus,
+              id: opts.id,
+              words: path.resolve(opts.words),
+              defaultClass: opts.class,
+              ...(opts.name !== undefined && { name: opts.name }),
+              replace: opts.replace === true,
+            });
+            const sizes = Object.entries(set.classes).map(([k, v]) => `${shown(k)}: ${v.length} words`);
+            const verb = replaced ? 'replaced' : 'added';
+            return {
+              json: { classSet: set, replaced },
+              text: `${verb} class set '${shown(set.id)}' ${replaced ? 'of' : 'to'} corpus '${shown(opts.corpus)}'\n${sizes.join('\n')}`,
+            };
+          } finally {
+            await engine.close();
+          }
         });
       },
     );

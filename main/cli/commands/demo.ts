@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { runCommand } from '../command-runner';
 import { defaultDemoProjectDir, installDemoProject } from '../../engine/demo';
+import { shown } from '../terminal-text';
 
 export function registerDemo(program: Command): void {
   program
@@ -20,7 +21,7 @@ export function registerDemo(program: Command): void {
         for (const w of r.warnings) io.info(`warning: ${w}`);
         const changes = [...r.added.map((a) => `added ${a}`), ...r.repaired.map((a) => `repaired ${a}`)];
         if (changes.length) io.info(`${r.created ? 'installed' : 'refreshed'} the demo project: ${changes.join(', ')}`);
-        return { json: { demo: r }, text: r.dir };
+        return { json: { demo: r }, text: shown(r.dir) };
       });
     });
 }

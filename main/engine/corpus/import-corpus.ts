@@ -22,6 +22,7 @@ import {
 } from '../../../shared/schemas/corpus';
 import { JobCancelledError, UserError } from '../jobs/errors';
 import { writeJsonAtomic } from '../project/atomic-write';
+import { notRegularFileError } from '../project/safe-open';
 import { listBrownFiles, selectBrownFiles, brownCorpusDir } from './brown-files';
 import { readBrownFile } from './brown-reader';
 import { BROWN_SPLIT_RULE } from './brown-split';
@@ -31,7 +32,7 @@ import { frequencyClassSet } from './frequency-class-set';
 import { CLASSES_DIR, lexiconFile, manifestFile } from './corpus-files';
 import { DEFAULT_STATS_VOCAB_SIZE, computeCorpusStats } from './corpus-stats';
 import { detectFileFormat } from './format-detect';
-import { addToken, writeLexicon, type Lexicon } from './lexicon';
+import { addToken, readLexicon, writeLexicon, type Lexicon } from './lexicon';
 import { preprocessToken } from './preprocess';
 import type { SourceSentence } from './source-sentence';
 import { SplitWriter } from './split-writer';
@@ -126,7 +127,7 @@ class ImportState {
 
   add(split: SplitName, s: SourceSentence): void {
     const words = s.words.map((w) => preprocessToken(w, this.prep));
-    const tags = this.tagging.tagset === 'none' ? null : s.tags;
+    const tags = this.tagging.tagset === 'none' || !s.tags ? null : s.tags.map(storableTag);
     const universal: UniversalTag[] | null = tags && this.tagging.universalFrom !== 'none' ? [] : null;
     for (let i = 0; i < words.length; i++) {
       const fine = tags ? tags[i] : null;
@@ -148,6 +149,16 @@ class ImportState {
   }
 }
 
+/**
+ * A fine tag as stored in the tag files and lexicon.tsv, which separate tags by spaces and
+ * write `tag=count`: whitespace becomes '_', and a tag left empty (a Brown 'fw-' stripped of
+ * its prefix, an empty column) is '_', the unspecified tag.
+ */
+export function storableTag(tag: string): string {
+  if (tag === '') return '_';
+  return /\s/.test(tag) ? tag.replace(/\s/g, '_') : tag;
+}
+
 function resolvePreprocessing(p: Partial<Preprocessing> | undefined): Preprocessing {
   return { ...DEFAULT_PREPROCESSING, ...p };
 }
@@ -155,7 +166,7 @@ function resolvePreprocessing(p: Partial<Preprocessing> | undefined): Preprocess
 async function fileSize(file: string): Promise<number> {
   try {
     const s = await fs.stat(file);
-    if (!s.isFile()) throw new UserError(`${file}: not a file`);
+    if (!s.isFile()) throw notRegularFileError(file, s, 'corpus file');
     return s.size;
   } catch (err) {
     if (err instanceof UserError) throw err;
@@ -184,14 +195,17 @@ async function importUserFile(state: ImportState, file: string, format: UserForm
 
 /** Sentences per split for `total` sentences cut in `ratio`, each split non-empty. */
 export function ratioCounts(total: number, ratio: readonly [number, number, number], file: string, lines: number): number[] {
-  const sum = ratio[0] + ratio[1] + ratio[2];
-  if (!ratio.every((r) => Number.isFinite(r) && r >= 0) || !(sum > 0)) {
+  if (!ratio.every((r) => Number.isFinite(r) && r >= 0) || !ratio.some((r) => r > 0)) {
     throw new UserError(`split ratio ${ratio.join(':')} must be three non-negative numbers with a positive sum`);
   }
-  const train = Math.round((total * ratio[0]) / sum);
-  const valid = Math.min(total - train, Math.round((total * ratio[1]) / sum));
+  // Shares of the largest part, so that huge parts (1e308:1:1) cannot overflow the sum.
+  const top = Math.max(...ratio);
+  const shares = ratio.map((r) => r / top);
+  const sum = shares[0] + shares[1] + shares[2];
+  const train = Math.min(total, Math.round((total * shares[0]) / sum));
+  const valid = Math.min(total - train, Math.round((total * shares[1]) / sum));
   const counts = [train, valid, total - train - valid];
-  const empty = counts.findIndex((n) => n === 0);
+  const empty = counts.findIndex((n) => !(n >= 1));
   if (empty >= 0) {
     throw new UserError(
       `${file}, line ${Math.max(1, lines)}: ${total} sentences cut ${ratio.join(':')} leave the ${SPLIT_NAMES[empty]} split empty`,
@@ -299,6 +313,49 @@ async function importUser(
   return { state, format, split: { kind: 'files' } };
 }
 
+function sourceName(source: CorpusImportSource): string {
+  if (source.kind === 'builtin-brown') return 'the Brown corpus';
+  return source.kind === 'file' ? source.path : [source.train, source.valid, source.test].join(', ');
+}
+
+/** Training reads every split's token file: refuse an import that would leave one empty. */
+function checkSplitsUsable(state: ImportState, source: CorpusImportSource): void {
+  for (const [k, split] of SPLIT_NAMES.entries()) {
+    let tokens = 0;
+    for (const e of state.lexicon.values()) tokens += e.counts[k];
+    if (state.sentences[split] > 0 && tokens > 0 && state.writers.has(split)) continue;
+    const file = source.kind === 'files' ? source[split] : sourceName(source);
+    throw new UserError(
+      `${file}: the ${split} split would have no tokens; training needs text in each of train, valid and test, so nothing was imported`,
+    );
+  }
+}
+
+/** What training will read must parse: the lexicon is read back, and must hold what was counted. */
+async function checkLexiconReadsBack(file: string, lexicon: Lexicon, source: CorpusImportSource): Promise<void> {
+  let back: Lexicon;
+  try {
+    back = await readLexicon(file);
+  } catch (err) {
+    throw new UserError(
+      `${sourceName(source)}: the words or tags of this input cannot be stored so that training reads them back (${(err as Error).message}); nothing was imported`,
+    );
+  }
+  for (const [word, e] of lexicon) {
+    const b = back.get(word);
+    const same =
+      b !== undefined &&
+      b.counts.every((n, k) => n === e.counts[k]) &&
+      b.fine.size === e.fine.size &&
+      [...e.fine].every(([t, n]) => b.fine.get(t) === n);
+    if (!same) {
+      throw new UserError(
+        `${sourceName(source)}: the word '${word}' or its tags cannot be stored so that training reads them back; nothing was imported`,
+      );
+    }
+  }
+}
+
 async function removeQuietly(p: string): Promise<void> {
   await fs.rm(p, { recursive: true, force: true }).catch(() => {});
 }
@@ -331,10 +388,12 @@ export async function importCorpus(
         : await importUser(source, outDir, prep, options, onProgress, register);
     state = result.state;
     for (const w of state.writers.values()) await w.close();
+    checkSplitsUsable(state, source);
     const { tagging } = state;
     const tagged = tagging.tagset !== 'none';
     created.push(lexiconFile(outDir));
     await writeLexicon(lexiconFile(outDir), state.lexicon);
+    await checkLexiconReadsBack(lexiconFile(outDir), state.lexicon, source);
     created.push(path.join(outDir, CLASSES_DIR));
     if (tagged) {
       for (const set of builtinClassSetsFrom(state.lexicon, tagging.tagset, tagging.universalFrom !== 'none')) {

@@ -36,5 +36,6 @@ export {
   type EnsureFrequencyOptions,
 } from './frequency-class-set';
 export { classSetFromWordList, type WordListOptions } from './word-list-classes';
+export { addUserClassSet, classSetIdProblem, BUILTIN_CLASS_SET_IDS, type AddClassSetOptions } from './user-class-sets';
 export { readLexicon, type Lexicon, type LexiconEntry } from './lexicon';
 export * from './corpus-files';

@@ -1,8 +1,8 @@
 // Reading a JSON file validated by a zod schema, with errors that name the file.
-import { promises as fs } from 'node:fs';
 import type { z } from 'zod';
 import { VersionProbeSchema } from '../../../shared/schemas/corpus';
 import { UserError } from '../jobs/errors';
+import { readRegularTextFile } from '../project/safe-open';
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -21,13 +21,7 @@ export async function readVersionedJson<T>(
   what: string,
   supportedVersion: number,
 ): Promise<T> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `${file}: no ${what} here (file missing)` : `${file}: cannot read (${code})`);
-  }
+  const text = await readRegularTextFile(file, { what, missing: `${file}: no ${what} here (file missing)` });
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -2,9 +2,9 @@
 // We split bytes ourselves instead of using node:readline because readline decodes
 // invalid bytes into U+FFFD without a word; here each line is checked before decoding,
 // so an error can name its line. Memory stays at one chunk plus one partial line.
-import { createReadStream } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { UserError } from '../jobs/errors';
+import { openRegularFileStream } from '../project/safe-open';
 
 export interface LineBatch {
   /** Decoded lines, without the line break (LF or CRLF). */
@@ -39,7 +39,8 @@ function decodeLine(file: string, bytes: Buffer, lineNo: number): string {
 
 /** Lines of `file` in batches (one per chunk read). Stops reading when the consumer stops iterating. */
 export async function* readLineBatches(file: string): AsyncGenerator<LineBatch> {
-  const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  // Opened non-blocking and checked to be a regular file: a FIFO would block a pool thread.
+  const { stream } = await openRegularFileStream(file, { missing: `${file}: no such file`, highWaterMark: CHUNK_BYTES });
   let carry: Buffer[] = [];
   let carryBytes = 0;
   let lineNo = 1;
@@ -84,7 +85,7 @@ export async function* readLineBatches(file: string): AsyncGenerator<LineBatch> 
     if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`${file}: no such file`);
-    if (code === 'EISDIR') throw new UserError(`${file}: is a folder, not a file`);
+    if (code === 'EISDIR') throw new UserError(`${file}: is a folder, not a regular file`);
     if (code === 'EACCES') throw new UserError(`${file}: permission denied`);
     throw err;
   } finally {

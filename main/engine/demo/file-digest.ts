@@ -1,18 +1,21 @@
 // sha256 and size of a file, streamed: what demo.json records and the installer checks.
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { openRegularFileStream } from '../project/safe-open';
 import type { DemoFile } from './demo-manifest';
 
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  const { stream } = await openRegularFileStream(file);
+  for await (const chunk of stream) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
 /** Size and digest of `dir/name`, recorded under `name`. */
 export async function describeFile(dir: string, name: string): Promise<DemoFile> {
   const full = path.join(dir, name);
-  const { size } = await fs.stat(full);
-  return { file: name, bytes: size, sha256: await sha256File(full) };
+  const { stream, size } = await openRegularFileStream(full);
+  const hash = createHash('sha256');
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  return { file: name, bytes: size, sha256: hash.digest('hex') };
 }

@@ -11,8 +11,15 @@ export function modelHandlers(ctx: EngineContext): HandlerGroup<'modelList' | 'm
       return Promise.all(
         (await store.list('model')).map(async (entry) => {
           try {
+            // A folder deleted by hand, or weights gone from it, is a broken model, not a listed one.
+            const gone = await store.folderProblem('model', entry.id);
+            if (gone) return { ...entry, summary: null, problem: gone };
             const meta = await readModelMetaJson(store, entry.id);
-            return { ...entry, summary: summariseModel(meta, await weightsBytes(store, entry.id)), problem: null };
+            const weights = await weightsBytes(store, entry.id);
+            if (weights === null) {
+              return { ...entry, summary: null, problem: `${store.itemFile('model', entry.id, 'weights.bin')}: the model's weights are missing` };
+            }
+            return { ...entry, summary: summariseModel(meta, weights), problem: null };
           } catch (err) {
             return { ...entry, summary: null, problem: messageOf(err) };
           }

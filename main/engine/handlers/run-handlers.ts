@@ -1,6 +1,10 @@
 // Listing, showing, comparing, checking against the paper (runs/findings.ts) and deleting runs. Running a sweep is a job.
+import path from 'node:path';
 import { readRun } from '../runs/read-run';
 import { checkFindings } from '../runs/findings';
+import { exportRun } from '../runs/export-run';
+import { exportColumns } from '../runs/export-columns';
+import { writeOutputFile } from '../project/output-file';
 import type { RunRecord } from '../../../shared/schemas/run';
 import { comparabilityWarnings } from './run-comparability';
 import type { EngineContext, HandlerGroup } from './types';
@@ -18,7 +22,9 @@ function withoutAlignedWords(record: RunRecord): RunRecord {
   return { ...record, summary: { ...record.summary, delays: record.summary.delays.map((d) => ({ ...d, aligned: [] })) } };
 }
 
-export function runHandlers(ctx: EngineContext): HandlerGroup<'runList' | 'runShow' | 'runCompare' | 'runDelete' | 'runFindings'> {
+export function runHandlers(
+  ctx: EngineContext,
+): HandlerGroup<'runList' | 'runShow' | 'runCompare' | 'runDelete' | 'runFindings' | 'runExport'> {
   const openRun = async (project: string, id: string) => {
     const store = await ctx.projects.get(project);
     await store.requireItem('run', id);
@@ -38,6 +44,12 @@ export function runHandlers(ctx: EngineContext): HandlerGroup<'runList' | 'runSh
       return { records: records.map(withoutAlignedWords), warnings: comparabilityWarnings(records), findings: records.map(checkFindings) };
     },
     runFindings: async ({ project, run }) => checkFindings((await openRun(project, run)).record),
+    // Written by the rules of project/output-file.ts: never over a folder, FIFO or device.
+    runExport: async ({ project, run, format, out }) => {
+      const { record } = await openRun(project, run);
+      const written = await writeOutputFile(path.resolve(out), exportRun(record, format));
+      return { run, format, out: written.requested, target: written.target, rows: record.summary.delays.length, columns: exportColumns(record).length };
+    },
     runDelete: async ({ project, id }) => {
       await (await ctx.projects.get(project)).deleteItem('run', id);
       return { deleted: id };

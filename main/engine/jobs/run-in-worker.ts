@@ -12,6 +12,24 @@ export interface RunOptions<P> {
   onProgress?: (progress: P) => void;
   onLog?: (line: string) => void;
   signal?: AbortSignal;
+  /**
+   * After a cancel, how long the task has to stop by itself (it checks between steps)
+   * before its worker is terminated and the run ends as cancelled anyway (default
+   * cancelGraceMs()): a cancelled job always ends, even when its task is stuck.
+   */
+  cancelGraceMs?: number;
+}
+
+/** Default time a cancelled task has to stop on its own before its worker is terminated. */
+export const CANCEL_GRACE_MS = 15_000;
+/** Environment variable overriding CANCEL_GRACE_MS (milliseconds), e.g. for a training whose steps are very long. */
+export const CANCEL_GRACE_ENV = 'MNEMOSCOPE_CANCEL_GRACE_MS';
+
+/** The grace a cancelled task gets: $MNEMOSCOPE_CANCEL_GRACE_MS when it is a non-negative number, else CANCEL_GRACE_MS. */
+export function cancelGraceMs(): number {
+  const raw = process.env[CANCEL_GRACE_ENV];
+  const ms = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  return Number.isFinite(ms) && ms >= 0 ? ms : CANCEL_GRACE_MS;
 }
 
 let nextSeq = 1;
@@ -63,15 +81,26 @@ export function runInWorker<Result = unknown, Progress = unknown>(
   const worker = new Worker(file, { execArgv });
 
   return new Promise<Result>((resolve, reject) => {
+    const grace = opts.cancelGraceMs ?? cancelGraceMs();
+    const graceText = grace < 1000 ? `${grace} ms` : `${Math.round(grace / 1000)} s`;
     let settled = false;
+    let forceTimer: ReturnType<typeof setTimeout> | null = null;
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
+      if (forceTimer !== null) clearTimeout(forceTimer);
       opts.signal?.removeEventListener('abort', onAbort);
       fn();
-      void worker.terminate();
+      // Not awaited: a worker whose thread waits in a system call may take long to go.
+      worker.terminate().catch(() => {});
     };
-    const onAbort = () => Atomics.store(flag, 0, 1);
+    const onAbort = () => {
+      Atomics.store(flag, 0, 1);
+      forceTimer ??= setTimeout(
+        () => finish(() => reject(new JobCancelledError(`cancelled; '${task}' did not stop within ${graceText}, so its worker was terminated`))),
+        grace,
+      );
+    };
     if (opts.signal?.aborted) onAbort();
     opts.signal?.addEventListener('abort', onAbort);
 

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { UserError } from '../jobs/errors';
+import { noteRunningBackend } from './memory-budget';
 
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'tensorflow-gpu', 'wasm', 'cpu'] as const;
 export type BackendPreference = (typeof BACKEND_NAMES)[number];
@@ -143,6 +144,7 @@ export async function selectBackend(pref: BackendPreference = 'auto'): Promise<B
   }
   if (process.versions.electron) versions.electron = process.versions.electron;
   selected = { name: tf.getBackend(), description, attempts, versions };
+  noteRunningBackend(selected.name);
   return selected;
 }
 

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { UserError } from '../jobs/errors';
 import { writeFileAtomic, writeJsonAtomic } from '../project/atomic-write';
 import { parseJsonText, readTextFile, validateJson } from '../project/read-json';
+import { openRegularFile } from '../project/safe-open';
+import { checkWeightsFit, runningBackend } from './memory-budget';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -97,27 +99,49 @@ export async function readModelFiles(modelJsonPath: string): Promise<ModelFiles>
     );
   }
   const dir = path.dirname(modelJsonPath);
+  const needs = modelJson.weightsManifest.map((group) => group.weights.reduce((n, s) => n + specBytes(s, modelJsonPath), 0));
+  // Before any weights file is read: a manifest describing more than memory holds is refused.
+  checkWeightsFit(modelJsonPath, needs.reduce((a, b) => a + b, 0), runningBackend());
   const weightFiles: string[] = [];
   const chunks: Uint8Array[] = [];
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
-  for (const group of modelJson.weightsManifest) {
-    const need = group.weights.reduce((n, s) => n + specBytes(s, modelJsonPath), 0);
+  for (const [g, group] of modelJson.weightsManifest.entries()) {
+    const need = needs[g];
+    const files = group.paths.join(', ');
     let have = 0;
     for (const rel of group.paths) {
       const file = path.resolve(dir, rel);
+      // Opened non-blocking and checked to be a regular file (a FIFO would block a pool thread);
+      // its size is checked against the manifest before it is read.
+      const { handle, size } = await openRegularFile(file, {
+        what: 'weights file',
+        missing: `${file}: weights file not found (listed in ${modelJsonPath})`,
+      });
       let buf: Buffer;
       try {
-        buf = await fs.readFile(file);
+        if (have + size > need) {
+          throw new UserError(
+            `${file}: weights file does not match model.json: ${files} hold at least ${have + size} bytes, but the weightsManifest of ${modelJsonPath} needs ${need}`,
+          );
+        }
+        buf = Buffer.alloc(size);
+        let at = 0;
+        while (at < size) {
+          const { bytesRead } = await handle.read(buf, at, size - at, at);
+          if (bytesRead === 0) break;
+          at += bytesRead;
+        }
+        if (at < size) buf = buf.subarray(0, at);
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') throw new UserError(`${file}: weights file not found (listed in ${modelJsonPath})`);
+        if (err instanceof UserError) throw err;
         throw new UserError(`${file}: cannot read weights file (${(err as Error).message})`);
+      } finally {
+        await handle.close().catch(() => {});
       }
       weightFiles.push(file);
       chunks.push(buf);
       have += buf.byteLength;
     }
-    const files = group.paths.join(', ');
     if (have < need) {
       throw new UserError(
         `${path.resolve(dir, group.paths[group.paths.length - 1])}: weights file is truncated: ${files} hold ${have} bytes, but the weightsManifest of ${modelJsonPath} needs ${need}`,

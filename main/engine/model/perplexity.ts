@@ -2,7 +2,7 @@
 // predicted token, with the stream cut into B parallel streams and the state carried
 // through each (the PTB convention, documented in batchify.ts). Dropout is off.
 import * as tf from '@tensorflow/tfjs';
-import type { PerplexityResult } from '../../../shared/schemas/model';
+import type { Architecture, PerplexityResult } from '../../../shared/schemas/model';
 import { JobCancelledError } from '../jobs/errors';
 import { batchify, predictedTokens, windowAt, windowCount } from './batchify';
 import type { LmTensors, LstmState } from './lstm-forward';
@@ -10,6 +10,7 @@ import { windowLoss, zeroState } from './lstm-forward';
 import type { LstmLmWeights } from './lstm-weights';
 import { disposeTensors, tensorsFromWeights } from './extract-weights';
 import { modelTensors } from './lstm-lm';
+import { checkEvaluationFits, runningBackend } from './memory-budget';
 
 export interface PerplexityOptions {
   batchSize: number;
@@ -24,6 +25,14 @@ export interface PerplexityOptions {
 export function perplexityOf(p: LmTensors, tokens: Int32Array, opts: PerplexityOptions): PerplexityResult {
   const vocabSize = p.embedding.shape[0] as number;
   const b = batchify(tokens, opts.batchSize, vocabSize, opts.what ?? 'the token stream');
+  const arch: Architecture = {
+    vocabSize,
+    embeddingDim: p.embedding.shape[1] as number,
+    layers: p.layers.map((l) => ({ units: l.recurrentKernel.shape[0] as number, recurrentActivation: l.recurrentActivation })),
+    outputActivation: 'softmax',
+  };
+  // A window's activations live until its loss is read: refuse windows that cannot fit.
+  checkEvaluationFits(arch, b.batch, Math.min(opts.bptt, b.length - 1), runningBackend());
   const total = windowCount(b, opts.bptt);
   let state: LstmState = zeroState(p, b.batch);
   let nllSum = 0;

@@ -15,6 +15,7 @@ import { batchify, predictedTokens, windowAt, windowCount } from './batchify';
 import type { LstmState } from './lstm-forward';
 import { zeroState } from './lstm-forward';
 import { buildLstmLm, modelTensors } from './lstm-lm';
+import { checkTrainingFits } from './memory-budget';
 import { saveModelWeights, writeModelMeta, writeVocabulary } from './model-files';
 import type { Optimizer } from './optimizer';
 import { adam, sgd } from './optimizer';
@@ -57,6 +58,9 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
   const config: TrainConfig = { ...input.config, learningRate: learningRateAt(input.config, 1) };
   indexVocabulary(vocab); // refuses duplicates or a missing <unk> before any work
   const V = vocab.words.length;
+  const arch = architectureFor(config, V);
+  // Before anything is allocated: sizes that cannot fit are a user error, not a crash in tfjs.
+  checkTrainingFits(arch, config, backend.name);
   const trainTokens = config.maxTokens !== null ? input.train.subarray(0, config.maxTokens) : input.train;
   const train = batchify(trainTokens, config.batchSize, V, 'the train split');
   // A validation split shorter than 2·B tokens is evaluated with fewer streams.
@@ -66,7 +70,6 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
   const trainPredicted = predictedTokens(train);
   const validPredicted = predictedTokens(valid);
 
-  const arch = architectureFor(config, V);
   const model = buildLstmLm(arch, {
     initScale: config.initScale,
     seed: config.seed,

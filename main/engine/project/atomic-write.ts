@@ -1,6 +1,6 @@
 // Atomic file writes: write a temporary file beside the target, flush it to disk,
 // then rename it over the target. A crash or an error half-way leaves the old file intact.
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -40,7 +40,8 @@ export async function syncDir(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
   let handle: fs.FileHandle | undefined;
   try {
-    handle = await fs.open(dir, 'r');
+    // Non-blocking and folders only: a FIFO in a folder's place must not hang the open.
+    handle = await fs.open(dir, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_DIRECTORY ?? 0));
     await handle.sync();
   } catch {
     // Some file systems refuse fsync on directories; the data itself is already synced.
@@ -57,11 +58,19 @@ async function writeAll(handle: fs.FileHandle, data: AtomicData): Promise<void> 
   for await (const chunk of data) await handle.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
 }
 
-export async function writeFileAtomic(target: string, data: AtomicData): Promise<void> {
+export interface AtomicWriteOptions {
+  /** Permission bits of the new file (e.g. those of the file it replaces); default 0o666 less the umask. */
+  mode?: number;
+  /** Runs after the data is on disk, just before the rename; throwing discards the temporary file. */
+  beforeRename?: () => Promise<void>;
+}
+
+export async function writeFileAtomic(target: string, data: AtomicData, options: AtomicWriteOptions = {}): Promise<void> {
   const tmp = tempPathFor(target);
   const handle = await fs.open(tmp, 'w');
   try {
     await writeAll(handle, data);
+    if (options.mode !== undefined) await handle.chmod(options.mode);
     await handle.sync();
   } catch (err) {
     await handle.close().catch(() => {});
@@ -70,6 +79,7 @@ export async function writeFileAtomic(target: string, data: AtomicData): Promise
   }
   await handle.close();
   try {
+    await options.beforeRename?.();
     await renameWithRetry(tmp, target);
   } catch (err) {
     await fs.rm(tmp, { force: true });

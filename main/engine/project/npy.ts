@@ -3,10 +3,10 @@
 // ASCII Python dict literal padded with spaces and ended by '\n' so that the data
 // starts at a multiple of 64 bytes; then the raw little-endian data in C order.
 // https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
-import { promises as fs } from 'node:fs';
 import { endianness } from 'node:os';
 import { UserError } from '../jobs/errors';
 import { writeFileAtomic } from './atomic-write';
+import { readRegularFile } from './safe-open';
 
 export type NpyDtype = '<f4' | '<f8' | '<i4';
 export type NpyData = Float32Array | Float64Array | Int32Array;
@@ -219,14 +219,6 @@ export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
 
 /** Read and validate a .npy file; every problem is a UserError naming the file. */
 export async function readNpy(file: string): Promise<NpyArray> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${file}: .npy file not found`);
-    if (code === 'EISDIR') throw new UserError(`${file}: is a folder, expected a .npy file`);
-    throw err;
-  }
+  const bytes = await readRegularFile(file, { what: '.npy file' });
   return decodeNpy(bytes, file);
 }

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../jobs/errors';
+import { openRegularFile, readRegularTextFile } from './safe-open';
 import { ProjectLockSchema, type ProjectLock } from '../../../shared/schemas/project';
 
 /** A lock file with unreadable contents younger than this may be mid-creation by its owner. */
@@ -36,8 +37,14 @@ async function observe(file: string): Promise<Observed> {
   let raw: string;
   let mtimeMs: number;
   try {
-    raw = await fs.readFile(file, 'utf8');
-    mtimeMs = (await fs.stat(file)).mtimeMs;
+    // Opened non-blocking and checked to be a regular file: a FIFO here must not hang the open.
+    const { handle } = await openRegularFile(file, { what: 'project lock file' });
+    try {
+      raw = await handle.readFile('utf8');
+      mtimeMs = (await handle.stat()).mtimeMs;
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'absent' };
     throw err;
@@ -95,7 +102,7 @@ async function takeOver(file: string, judged: string): Promise<void> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw err;
   }
-  const moved = await fs.readFile(aside, 'utf8').catch(() => judged);
+  const moved = await readRegularTextFile(aside, { what: 'project lock file' }).catch(() => judged);
   if (moved !== judged) await fs.link(aside, file).catch(() => {});
   await fs.rm(aside, { force: true });
 }

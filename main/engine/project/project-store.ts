@@ -23,7 +23,8 @@ import {
 } from '../../../shared/schemas/project';
 import { isAtomicTempName, syncDir, writeJsonAtomic } from './atomic-write';
 import { readManifestFile, writeManifestFile } from './manifest';
-import { parseJsonText, readJsonFile, readTextFile } from './read-json';
+import { describeSchemaError, parseJsonText, readJsonFile, readTextFile } from './read-json';
+import { RUN_SCHEMA_VERSION, RunRecordSchema } from '../../../shared/schemas/run';
 import { withLockFile } from './write-lock';
 import { pidAlive } from './project-lock';
 import {
@@ -176,8 +177,24 @@ export class ProjectStore {
   }
 
   /**
+   * Why a listed item's folder cannot be used, or null when it is there: a folder deleted or
+   * moved by hand behind the project's back, or something else in its place. Listings
+   * (runs here, corpora and models in the engine's handlers) report it as the item's problem.
+   */
+  async folderProblem(kind: ItemKind, id: string): Promise<string | null> {
+    const dir = this.itemDir(kind, id);
+    try {
+      return (await fs.stat(dir)).isDirectory() ? null : `${dir} is not a folder (the ${KIND_LABEL[kind]}'s files are gone)`;
+    } catch (err) {
+      if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return `its folder ${dir} is missing (deleted or moved outside Mnemoscope)`;
+      throw err;
+    }
+  }
+
+  /**
    * All runs with the inputs their run.json names (`model`, `corpus`: ids) and which of
-   * them are no longer in the project. A run whose run.json is unreadable is still listed.
+   * them are no longer in the project. A run whose folder is missing or whose run.json is
+   * unreadable is still listed, with `problem` saying what is wrong.
    */
   async listRuns(): Promise<RunListing[]> {
     const m = await this.readManifest();
@@ -187,14 +204,18 @@ export class ProjectStore {
       m.runs.map(async (entry): Promise<RunListing> => {
         const file = this.itemFile('run', entry.id);
         let links: { model?: string; corpus?: string } = {};
-        let problem: string | undefined;
-        try {
-          const parsed = RunLinksSchema.safeParse(parseJsonText(file, await readTextFile(file, 'run.json')));
-          if (parsed.success) links = parsed.data;
-          else problem = `${file}: run.json is not a JSON object`;
-        } catch (err) {
-          if (!isUserError(err)) throw err;
-          problem = (err as Error).message;
+        let problem = (await this.folderProblem('run', entry.id)) ?? undefined;
+        if (problem === undefined) {
+          try {
+            const value = parseJsonText(file, await readTextFile(file, 'run.json'));
+            const parsed = RunLinksSchema.safeParse(value);
+            if (parsed.success) links = parsed.data;
+            else problem = `${file}: run.json is not a JSON object`;
+            problem ??= runRecordProblem(file, value);
+          } catch (err) {
+            if (!isUserError(err)) throw err;
+            problem = (err as Error).message;
+          }
         }
         const missing: RunListing['missing'] = {};
         if (links.model !== undefined && !models.has(links.model)) missing.model = true;
@@ -447,6 +468,16 @@ export class ProjectStore {
     await fs.mkdir(root, { recursive: true });
     return path.join(root, trashName(kind, id));
   }
+}
+
+/** Why a parsed run.json is not a run this version can show, or undefined when it is one. */
+function runRecordProblem(file: string, value: unknown): string | undefined {
+  const version = (value as { schemaVersion?: unknown }).schemaVersion;
+  if (typeof version === 'number' && version > RUN_SCHEMA_VERSION) {
+    return `${file}: written by a newer Mnemoscope (run schema version ${version}, this one reads up to ${RUN_SCHEMA_VERSION}); update Mnemoscope`;
+  }
+  const parsed = RunRecordSchema.safeParse(value);
+  return parsed.success ? undefined : describeSchemaError(file, parsed.error, 'run.json');
 }
 
 function checkId(kind: ItemKind, id: string): void {

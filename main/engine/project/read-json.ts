@@ -1,9 +1,9 @@
 // Reading the project's JSON files: a broken file becomes a UserError that names the
 // file and says what is wrong with it (position for bad JSON, field path for bad values).
-import { promises as fs } from 'node:fs';
 import type { z } from 'zod';
 import { UserError } from '../jobs/errors';
 import { locateJsonError } from './json-error';
+import { readRegularTextFile } from './safe-open';
 
 const MAX_ISSUES_SHOWN = 5;
 
@@ -38,17 +38,12 @@ export function parseJsonText(file: string, text: string): unknown {
   }
 }
 
-/** Read a file's text; a missing or unreadable file is a UserError naming it. */
-export async function readTextFile(file: string, what = 'file'): Promise<string> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${file}: ${what} not found`);
-    if (code === 'EISDIR') throw new UserError(`${file}: is a folder, expected a ${what}`);
-    if (code === 'EACCES' || code === 'EPERM') throw new UserError(`${file}: permission denied reading ${what}`);
-    throw err;
-  }
+/**
+ * Read a file's text; a missing or unreadable file, or one that is not a regular file
+ * (a FIFO, a device, a folder) or is too large, is a UserError naming it.
+ */
+export async function readTextFile(file: string, what = 'file', maxBytes?: number): Promise<string> {
+  return readRegularTextFile(file, { what, maxBytes });
 }
 
 /** Validate an already-parsed value read from `file`. */

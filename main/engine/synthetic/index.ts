@@ -17,6 +17,8 @@ export {
 } from './verdict';
 export {
   resolveOptions,
+  scaledDefaults,
+  SCALE_ABOVE,
   DEFAULT_SENTENCES,
   DEFAULT_EPOCHS,
   DEFAULT_MODEL,

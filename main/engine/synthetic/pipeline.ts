@@ -232,9 +232,9 @@ async function train(
     bptt: o.model.bptt,
     optimizer: 'adam',
     learningRate: o.model.learningRate,
-    lrDecay: Number(process.env.SYNEXP_DECAY ?? 1), // SYNEXP-TEMP
-    lrDecayAfter: Number(process.env.SYNEXP_DECAY_AFTER ?? 0), // SYNEXP-TEMP
-    clipNorm: Number(process.env.SYNEXP_CLIP ?? 5), // SYNEXP-TEMP
+    lrDecay: 1,
+    lrDecayAfter: 0,
+    clipNorm: 5,
     forgetBias: o.model.forgetBias,
     // No dropout: the task is exact and the model small; regularisation only slows learning.
     dropout: 0,

@@ -7,6 +7,7 @@ import {
   MARKER_UNION_CLASS,
   PROPERTY_SPEC,
   resolveOptions,
+  scaledDefaults,
   syntheticClassSet,
   syntheticWords,
   verdictMaxDelay,
@@ -21,9 +22,18 @@ describe('synthetic options', () => {
     expect(o.spec).toEqual({ ...DEFAULT_SPEC, span: 5 });
     expect(o.sentences).toEqual({ train: 6000, valid: 1200, test: 1200 });
     expect(o).toMatchObject({ seed: 1, epochs: 6, maxDelay: 30, streams: 20, workers: 0, backend: 'auto' });
-    expect(o.model).toEqual({ embeddingDim: 16, hiddenSize: 32, learningRate: 0.02, batchSize: 20, bptt: 20 });
+    expect(o.model).toEqual({ embeddingDim: 16, hiddenSize: 32, learningRate: 0.02, batchSize: 20, bptt: 20, forgetBias: 0 });
     expect(resolveOptions({ ...base, span: 30 }).maxDelay).toBe(verdictMaxDelay(30, 1));
     expect(resolveOptions({ ...base, sentences: 100 }).sentences.valid).toBe(200);
+  });
+
+  it('scales epochs, BPTT and the learning rate with K beyond 8, and explicit values win', () => {
+    for (const K of [2, 3, 5, 8]) expect(scaledDefaults(K)).toEqual({ epochs: 6, model: resolveOptions(base).model });
+    expect(resolveOptions({ ...base, span: 9 })).toMatchObject({ epochs: 14, model: { bptt: 20, learningRate: 0.01, hiddenSize: 32 } });
+    expect(resolveOptions({ ...base, span: 12 })).toMatchObject({ epochs: 18, model: { bptt: 24, learningRate: 0.01 } });
+    expect(resolveOptions({ ...base, span: 20 })).toMatchObject({ epochs: 30, model: { bptt: 40, learningRate: 0.01 } });
+    const explicit = resolveOptions({ ...base, span: 20, epochs: 3, model: { bptt: 25, learningRate: 0.05 } });
+    expect(explicit).toMatchObject({ epochs: 3, model: { bptt: 25, learningRate: 0.05 } });
   });
 
   it('refuses values it cannot use, naming them', () => {
