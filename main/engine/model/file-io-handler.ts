@@ -175,6 +175,11 @@ export function artifactsOf(files: ModelFiles): tf.io.ModelArtifacts {
   };
 }
 
+/** TensorFlow.js's message for a model it cannot load, on one line (some of its messages span several). */
+export function tfjsMessage(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').trim();
+}
+
 /** Loads model.json and its weights from disk, for tf.loadLayersModel. */
 export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
   return {
@@ -191,6 +196,6 @@ export async function loadLayersModelFile(modelJsonPath: string): Promise<tf.Lay
     return await tf.loadLayersModel(handler);
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new UserError(`${modelJsonPath}: cannot load the TensorFlow.js model: ${(err as Error).message}`);
+    throw new UserError(`${modelJsonPath}: cannot load the TensorFlow.js model: ${tfjsMessage(err)}`);
   }
 }

@@ -8,7 +8,7 @@ import type { Architecture, ImportModelResult } from '../../../shared/schemas/mo
 import { MODEL_META_SCHEMA_VERSION } from '../../../shared/schemas/model';
 import { UserError } from '../jobs/errors';
 import { assignWeights } from './extract-weights';
-import { artifactsOf, readModelFiles } from './file-io-handler';
+import { artifactsOf, readModelFiles, tfjsMessage } from './file-io-handler';
 import type { LstmLayerWeights, LstmLmWeights, RecurrentActivation } from './lstm-weights';
 import { buildLstmLm } from './lstm-lm';
 import { saveModelWeights, writeModelMeta, writeVocabulary } from './model-files';
@@ -70,7 +70,7 @@ export async function importTfjsModel(opts: ImportOptions): Promise<ImportModelR
   try {
     source = await tf.loadLayersModel(tf.io.fromMemory(artifactsOf(files)));
   } catch (err) {
-    throw new UserError(`${modelJsonPath}: cannot load the TensorFlow.js model: ${(err as Error).message}`);
+    throw new UserError(`${modelJsonPath}: cannot load the TensorFlow.js model: ${tfjsMessage(err)}`);
   }
   let weights: LstmLmWeights;
   try {

@@ -69,53 +69,67 @@ export function locateJsonError(text: string): JsonErrorLocation {
     if (!m || m[0].length === 0 || m[0] === '-') fail('invalid number');
     else i += m[0].length;
   };
+  // Iterative, with an explicit stack of open containers: the text may nest thousands of
+  // levels deep (JSON.parse copes with that), and a recursive scanner would overflow the
+  // call stack on it, turning a broken file into an internal error.
   const value = (): void => {
-    ws();
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
+    const open: ('{' | '[')[] = [];
+    const key = () => {
       ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail(i >= text.length ? undefined : 'expected a property name in double quotes');
-        string();
-        ws();
-        if (text[i] !== ':') fail(i >= text.length ? undefined : "expected ':' after property name");
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') {
-          i++;
-          return;
-        } else fail(i >= text.length ? undefined : "expected ',' or '}' after property value");
-      }
-    } else if (ch === '[') {
-      i++;
+      if (text[i] !== '"') fail(i >= text.length ? undefined : 'expected a property name in double quotes');
+      string();
       ws();
-      if (text[i] === ']') {
+      if (text[i] !== ':') fail(i >= text.length ? undefined : "expected ':' after property name");
+      i++;
+    };
+    for (;;) {
+      // A value starts here.
+      ws();
+      const ch = text[i];
+      let scalar = true;
+      if (ch === '{') {
         i++;
-        return;
-      }
-      for (;;) {
-        value();
         ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') {
+        if (text[i] === '}') i++;
+        else {
+          open.push('{');
+          key();
+          scalar = false;
+        }
+      } else if (ch === '[') {
+        i++;
+        ws();
+        if (text[i] === ']') i++;
+        else {
+          open.push('[');
+          scalar = false;
+        }
+      } else if (ch === '"') string();
+      else if (ch === 't') literal('true');
+      else if (ch === 'f') literal('false');
+      else if (ch === 'n') literal('null');
+      else if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) number();
+      else fail();
+      if (!scalar) continue;
+      // A value ended: close the containers it completes, then go on to the next value.
+      for (;;) {
+        const top = open[open.length - 1];
+        if (top === undefined) return;
+        ws();
+        if (text[i] === ',') {
           i++;
-          return;
-        } else fail(i >= text.length ? undefined : "expected ',' or ']' after array element");
+          if (top === '{') key();
+          break;
+        }
+        if (text[i] === (top === '{' ? '}' : ']')) {
+          i++;
+          open.pop();
+          continue;
+        }
+        if (i >= text.length) fail();
+        fail(top === '{' ? "expected ',' or '}' after property value" : "expected ',' or ']' after array element");
       }
-    } else if (ch === '"') string();
-    else if (ch === 't') literal('true');
-    else if (ch === 'f') literal('false');
-    else if (ch === 'n') literal('null');
-    else if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) number();
-    else fail();
+    }
   };
 
   let offset = text.length;

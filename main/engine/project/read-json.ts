@@ -12,7 +12,11 @@ export function formatIssuePath(p: readonly PropertyKey[]): string {
   let out = '';
   for (const key of p) {
     if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
+    else {
+      // A key from the file is shown quoted unless it is a plain name: it may hold anything, newlines included.
+      const name = typeof key === 'string' && /^[\p{L}\p{N}_$-]+$/u.test(key) ? key : JSON.stringify(String(key));
+      out += out ? `.${name}` : name;
+    }
   }
   return out || '(top level)';
 }
