@@ -238,6 +238,27 @@ describe('the demo project', () => {
         const shown = await engine.api.runShow({ project: dir, run });
         expect(shown.spectrum).toHaveLength(delays(run));
       }
+      // The Paper check of the shipped sweeps, as the README describes it: the recipe model
+      // agrees with the 2018 paper on the decay, what is left after 20 words, selectivity and
+      // the properties, the Adam model does not decay at all.
+      if (!smokeSource) {
+        const holds = async (run: string) =>
+          Object.fromEntries((await engine.api.runFindings({ project: dir, run })).findings.map((f) => [f.id, f.holds]));
+        expect(await holds('verwimp2018-sweep')).toMatchObject({
+          'sv-decay-fast': true,
+          'memory-after-20': true,
+          'selectivity-increases': true,
+          'properties-drop-early': true,
+          'decay-not-exponential': true,
+          'nouns-remembered-best': true,
+          'pronoun-largest-at-0': false,
+          'sgpl-then-cmpr': false,
+          'rare-remembered-longer': false,
+        });
+        const adam = await holds('adam-small-sweep');
+        expect(adam).toMatchObject({ 'sv-decay-fast': false, 'properties-drop-early': false, 'selectivity-increases': false });
+        expect(Object.values(adam).filter((h) => h === true)).toHaveLength(2);
+      }
       // Not a first start any more.
       expect(await firstStart(engine, () => {}).isFirst).toBe(false);
     } finally {
