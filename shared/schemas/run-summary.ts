@@ -138,6 +138,11 @@ export const DecayModelFitSchema = z.object({
   r2: maybe,
   /** n·ln(SSE/n) + 2·parameterCount (see main/engine/analysis/decay-models.ts) */
   aic: maybe,
+  /**
+   * A decay rate of the fit sits at its cap (10 per token): that component only fits the first
+   * fitted delay, so the fit is a boundary solution that AIC cannot rank. Reported, never chosen.
+   */
+  atRateCap: z.boolean().default(false),
 });
 
 /** Model-free memory length: smallest τ with y(τ) < threshold·max y; null = never within 0..D. */

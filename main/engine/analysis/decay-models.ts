@@ -9,7 +9,9 @@
 // fits the first delay drifts to an astronomically large amplitude.)
 // By variable projection: the amplitudes are solved exactly (non-negative linear least squares)
 // for given rates, and the rates are found by a grid search followed by Levenberg–Marquardt on
-// the projected residuals. The model with the lowest AIC is chosen. Beside the models, a
+// the projected residuals. The model with the lowest AIC is chosen, except a fit with a rate at
+// the cap (a boundary solution that only fits the first delay, where AIC's assumptions fail),
+// which is reported with `atRateCap` and never chosen. Beside the models, a
 // model-free memory length: the first delay at which y falls below 10 % of its maximum.
 // Pure functions, no I/O; run.json's `summary.decayModels` and read-run's fill-in of older
 // runs both come from decayModelsOfDelays.
@@ -321,7 +323,8 @@ export function memoryLength(samples: readonly DecaySample[], threshold = MEMORY
 /**
  * The three models fitted to the samples with τ ≥ `from`, the chosen one and the memory length
  * (over all samples). Null when no sample has τ ≥ `from`. A model is fitted only when there are
- * more points than its parameters. Choice: lowest AIC; AICs within 10⁻⁹ (relative) tie, and a
+ * more points than its parameters. Choice: lowest AIC among the fits with no rate at the cap;
+ * AICs within 10⁻⁹ (relative) tie, and a
  * tie goes to fewer parameters, then to exponential before power law before two exponentials.
  */
 export function fitDecayModels(samples: readonly DecaySample[], options: DecayModelsOptions = {}): DecayModels | null {
@@ -377,13 +380,15 @@ export function fitDecayModels(samples: readonly DecaySample[], options: DecayMo
         sse: r.fit.sse,
         r2: sst > 0 ? 1 - r.fit.sse / sst : null,
         aic: aicOf(r.fit.sse, n, k, floor),
+        atRateCap: name !== 'power-law' && r.rates.some((rate) => rate >= MAX_RATE * (1 - 1e-6)),
       });
     }
   }
 
   let chosen: DecayModelFit | null = null;
   for (const f of fits) {
-    if (f.aic === null) continue;
+    // A component at the rate cap spends two parameters on one delay: not a decay model.
+    if (f.aic === null || f.atRateCap) continue;
     if (!chosen || chosen.aic === null) {
       chosen = f;
       continue;

@@ -421,7 +421,9 @@ const MODEL_NAMES: Record<string, string> = { exponential: 'one exponential', 't
 function decayNotExponential(v: RunView): Outcome {
   const models = v.record.summary.decayModels?.sigma1 ?? null;
   const range = models ? `τ = ${models.from}..${models.to}${models.weighted ? ', weighted by the group SEs' : ''}` : 'τ ≥ 1';
-  const test = `the decay model of σ₁(τ) with the lowest AIC among one exponential, two exponentials and a power law (fitted for ${range}) is not the single exponential`;
+  const test =
+    `the decay model of σ₁(τ) with the lowest AIC among one exponential, two exponentials and a power law (fitted for ${range}; ` +
+    'a fit with a rate at the cap of 10/token only fits one delay and is not chosen) is not the single exponential';
   if (!models) return cannot(test, v.version < 2 ? v.missing('the decay models of σ₁') : 'the run has no decay models of σ₁');
   const numbers: Numbers = {};
   for (const f of models.fits) Object.assign(numbers, { [`${f.model}.aic`]: f.aic, [`${f.model}.r2`]: f.r2 });
@@ -436,9 +438,13 @@ function decayNotExponential(v: RunView): Outcome {
     numbers['aic.exponential-chosen'] = gap;
     detail = `${name} fits best (AIC ${fmt(chosen?.aic)}, R² ${fmt(chosen?.r2)}); one exponential: AIC ${fmt(exp?.aic)}, R² ${fmt(exp?.r2)}`;
   } else {
-    const next = models.fits.filter((f) => f.model !== 'exponential' && f.aic !== null).sort((a, b) => a.aic! - b.aic!)[0];
+    const eligible = (f: (typeof models.fits)[number]) => f.model !== 'exponential' && f.aic !== null;
+    const next = models.fits.filter((f) => eligible(f) && !f.atRateCap).sort((a, b) => a.aic! - b.aic!)[0];
+    const capped = models.fits.filter((f) => eligible(f) && f.atRateCap);
     numbers['aic.next-exponential'] = next && exp?.aic != null ? next.aic! - exp.aic : null;
-    detail = `one exponential fits best (AIC ${fmt(exp?.aic)}, R² ${fmt(exp?.r2)})${next ? `; next: ${MODEL_NAMES[next.model]} (AIC ${fmt(next.aic)})` : ''}`;
+    detail =
+      `one exponential fits best (AIC ${fmt(exp?.aic)}, R² ${fmt(exp?.r2)})${next ? `; next: ${MODEL_NAMES[next.model]} (AIC ${fmt(next.aic)})` : ''}` +
+      capped.map((f) => `; ${MODEL_NAMES[f.model]} (AIC ${fmt(f.aic)}) only fits the first delay with a rate at the cap, and is not chosen`).join('');
   }
   return decided(test, holds, detail, numbers);
 }

@@ -28,16 +28,24 @@ export async function readRunRecord(dir: string): Promise<RunRecord> {
       `${file}: written by a newer Mnemoscope (run schema version ${probe.data.schemaVersion}, this one reads up to ${RUN_SCHEMA_VERSION}); update Mnemoscope`,
     );
   }
-  return withDecayModels(validateJson(file, value, RunRecordSchema, 'run.json'));
+  return withDecayModels(validateJson(file, value, RunRecordSchema, 'run.json'), !fitsRecordRateCap(value));
+}
+
+/** Whether run.json's stored decay fits say if a rate sits at its cap (fits written before that do not). */
+function fitsRecordRateCap(value: unknown): boolean {
+  const models = (value as { summary?: { decayModels?: Record<string, { fits?: unknown[] } | null> | null } } | null)?.summary?.decayModels;
+  if (!models) return true;
+  return Object.values(models).every((m) => !m?.fits?.length || m.fits.every((f) => typeof f === 'object' && f !== null && 'atRateCap' in f));
 }
 
 /**
- * Runs written before the decay models (analysis version 1) have none in run.json: they are
- * fitted here from the stored per-delay σ₁, Σσ and group SEs, by the same function as a new
- * run's, so that every run shows them. The file is not rewritten.
+ * Runs written before the decay models (analysis version 1) have none in run.json, and runs
+ * written before fits at the rate cap were set aside may have chosen one: both are fitted
+ * here from the stored per-delay σ₁, Σσ and group SEs, by the same function as a new run's,
+ * so that every run shows them as a new run would. The file is not rewritten.
  */
-export function withDecayModels(record: RunRecord): RunRecord {
-  if (record.summary.decayModels !== null) return record;
+export function withDecayModels(record: RunRecord, refit = false): RunRecord {
+  if (record.summary.decayModels !== null && !refit) return record;
   return { ...record, summary: { ...record.summary, decayModels: decayModelsOfDelays(record.summary.delays) } };
 }
 

@@ -97,6 +97,25 @@ describe('decay models: each known curve is recognised and its parameters recove
     expect(Math.abs(p.k2 - 0.05) / 0.05).toBeLessThan(0.03);
   });
 
+  it('a slow exponential with one odd first delay: the two-exponential fit pins a rate at the cap, is flagged and not chosen', () => {
+    // As the first demo's Adam model: y(1) well above a slow exponential that fits τ ≥ 2.
+    const bumped = (t: number) => (t === 1 ? 1.8 : 1) * 7 * Math.exp(-0.02 * t);
+    const m = fitDecayModels(samples(bumped, { noise: 0.002, se: 0.005 }));
+    const two = fitOf(m, 'two-exponentials');
+    expect(two.atRateCap).toBe(true);
+    expect(two.params.k1).toBeCloseTo(10, 6);
+    // It fits best by far (it spends a component on τ = 1 alone), yet the choice skips it.
+    expect(two.aic!).toBeLessThan(fitOf(m, 'exponential').aic! - 10);
+    expect(fitOf(m, 'exponential').atRateCap).toBe(false);
+    const eligible = m!.fits.filter((f) => !f.atRateCap).sort((a, b) => a.aic! - b.aic!);
+    expect(eligible.map((f) => f.model)).not.toContain('two-exponentials');
+    expect(m!.chosen).toBe(eligible[0].model);
+    // A genuine fast component (rate 1) is not at the cap and is chosen on its merits.
+    const genuine = fitDecayModels(samples(twoExp));
+    expect(fitOf(genuine, 'two-exponentials').atRateCap).toBe(false);
+    expect(genuine!.chosen).toBe('two-exponentials');
+  });
+
   it('an exact exponential: the fits that are exact to rounding tie, and the tie goes to fewer parameters', () => {
     const m = fitDecayModels(samples(oneExp, { noise: 0 }));
     expect(m!.chosen).toBe('exponential');

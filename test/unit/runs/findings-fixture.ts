@@ -178,6 +178,7 @@ export function fixtureRun(spec: FixtureSpec = {}): RunRecord {
                     sse: 1,
                     r2: 0.9,
                     aic: aic[model],
+                    atRateCap: false,
                   })),
             chosen,
             memoryLength: { threshold: 0.1, tau: 5, low: 4, high: 6, maxDelay: D, withSe },

@@ -295,6 +295,16 @@ describe('decay-not-exponential', () => {
     expect(f.holds).toBe(false);
     expect(f.detail).toMatch(/one exponential fits best/);
   });
+  it('does not hold when the only better fit pins a rate at the cap, and says so', () => {
+    const r = run({ decayChosen: 'exponential' });
+    const fits = r.summary.decayModels!.sigma1!.fits;
+    // Two exponentials with a fast component at the cap: the lowest AIC of all, but not chosen.
+    Object.assign(fits.find((f) => f.model === 'two-exponentials')!, { aic: -120, atRateCap: true });
+    const f = find(r, 'decay-not-exponential');
+    expect(f.holds).toBe(false);
+    expect(f.detail).toMatch(/two exponentials \(AIC -120\) only fits the first delay with a rate at the cap/);
+    expect(f.numbers['aic.next-exponential']).toBe(-70 - -90);
+  });
   it('cannot tell without decay models (version 1) or with none fitted', () => {
     expect(find(run({ analysisVersion: 1 }), 'decay-not-exponential').reason).toMatch(/re-running the sweep/);
     expect(find(run({ decayChosen: null }), 'decay-not-exponential').reason).toMatch(/no decay model could be fitted/);

@@ -75,4 +75,20 @@ describe('reading a version-1 run fills in the decay models', () => {
     expect(rec.summary.decayModels).toEqual(stored);
     expect(withDecayModels(rec)).toBe(rec);
   });
+
+  it('stored fits from before the rate cap was recorded are fitted again, so a fit at the cap is not the choice', async () => {
+    const fresh = (await readRunRecord(await runDir('fresh'))).summary.decayModels!;
+    // This run's σ₁ (the first demo's) has a rise at τ = 1 that two exponentials fit with a rate at the cap.
+    const capped = fresh.sigma1!.fits.find((f) => f.model === 'two-exponentials')!;
+    expect(capped.atRateCap).toBe(true);
+    expect(fresh.sigma1!.chosen).not.toBe('two-exponentials');
+    // The same models as an older version stored them: no atRateCap, and the capped fit chosen.
+    const old = structuredClone(fresh) as unknown as { sigma1: { chosen: string; fits: Record<string, unknown>[] }; sum: { fits: Record<string, unknown>[] } };
+    for (const m of [old.sigma1, old.sum]) for (const f of m.fits) delete f.atRateCap;
+    old.sigma1.chosen = 'two-exponentials';
+    const dir = await runDir('old-fits', (rec) => {
+      rec.summary.decayModels = old;
+    });
+    expect((await readRunRecord(dir)).summary.decayModels).toEqual(fresh);
+  });
 });

@@ -96,7 +96,7 @@ export function decayModelRows(record: RunRecord): DecayModelRow[] {
         quantity,
         quantityLabel,
         model: f.model,
-        label: DECAY_MODEL_LABEL[f.model],
+        label: f.atRateCap ? `${DECAY_MODEL_LABEL[f.model]} (a rate at the cap of 10/token: fits one delay, not chosen)` : DECAY_MODEL_LABEL[f.model],
         params: decayParamsText(f),
         r2: f.r2,
         aic: f.aic,

@@ -39,6 +39,7 @@ function fixtureDecayModels(D: number, scale: number): RunSummary['decayModels']
     sse,
     r2,
     aic,
+    atRateCap: false,
   });
   const memory = (tau: number) => ({ threshold: 0.1, tau, low: tau, high: tau, maxDelay: D, withSe: true });
   return {
