@@ -91,4 +91,17 @@ describe('compare', () => {
     expect(csv[3]).toBe(`c,power-law,0.0883699,,,,,,2.16566,0.592587,${rows[2].aicMargin},,20,,12`);
     expect(csv[4]).toBe('d,,,,,,,,,,,,,,');
   });
+
+  it('the AIC margin leaves out fits with a rate at the cap, which are never chosen', () => {
+    const e = makeRecord({ id: 'e' });
+    const fits = e.summary.decayModels!.sigma1!.fits;
+    const exp = fits.find((f) => f.model === 'exponential')!;
+    const others = fits.filter((f) => f !== exp);
+    const [capped, rest] = [others[0], others.slice(1)];
+    Object.assign(capped, { aic: exp.aic! - 50, atRateCap: true });
+    const [row] = decayComparison([e]);
+    expect(row.model).toBe('exponential');
+    expect(row.aicMargin).toBeCloseTo(Math.min(...rest.map((f) => f.aic!)) - exp.aic!, 10);
+    expect(row.aicMargin!).toBeGreaterThan(0);
+  });
 });

@@ -155,7 +155,8 @@ export function decayComparison(records: readonly RunRecord[]): DecayComparisonR
   return records.map((r, i) => {
     const m = r.summary.decayModels?.sigma1 ?? null;
     const fit = chosenDecayModel(m);
-    const others = (m?.fits ?? []).filter((f) => f !== fit && f.aic !== null).map((f) => f.aic as number);
+    // Fits with a rate at the cap are never chosen, so the margin is over the fits that could have been.
+    const others = (m?.fits ?? []).filter((f) => f !== fit && f.aic !== null && !f.atRateCap).map((f) => f.aic as number);
     return {
       run: r.id,
       label: runLabel(r),

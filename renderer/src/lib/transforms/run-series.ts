@@ -89,7 +89,8 @@ export function decayModelRows(record: RunRecord): DecayModelRow[] {
   ] as const) {
     const m = dm?.[quantity];
     if (!m) continue;
-    const aics = m.fits.map((f) => f.aic).filter((a): a is number => a !== null);
+    // ΔAIC is counted from the best fit that can be chosen (not one with a rate at the cap).
+    const aics = m.fits.filter((f) => !f.atRateCap).map((f) => f.aic).filter((a): a is number => a !== null);
     const best = aics.length ? Math.min(...aics) : null;
     for (const f of m.fits) {
       rows.push({
