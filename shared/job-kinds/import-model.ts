@@ -1,4 +1,4 @@
-// The `import-model` job: bring a TensorFlow.js Layers model (Embedding → LSTM × L → Dense)
+// The `import-model` job: bring a TensorFlow.js Layers model or a PyTorch state_dict (Embedding → LSTM × L → Dense)
 // with its vocabulary into the project. Validated in a worker; nothing is kept on failure.
 import { z } from 'zod';
 import { ItemIdSchema } from '../schemas/project';
@@ -11,8 +11,10 @@ export const ImportModelJobParamsSchema = z.strictObject({
   /** The new model's id in the project. */
   id: ItemIdSchema,
   name: z.string().max(200).optional(),
-  /** model.json of a tfjs Layers model; its weight files sit beside it. */
-  modelJson: FilePath,
+  /** model.json of a tfjs Layers model; its weight files sit beside it. Exactly one of modelJson and pytorch. */
+  modelJson: FilePath.optional(),
+  /** A PyTorch state_dict saved with torch.save (zip format): Embedding → LSTM × L → Linear. */
+  pytorch: FilePath.optional(),
   /** vocab.json, or a text file with one word per line (line n = id n). */
   vocab: FilePath,
   backend: BackendPreferenceSchema.default('auto'),

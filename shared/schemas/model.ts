@@ -141,7 +141,14 @@ const TrainedOriginSchema = z.object({
 const ImportedOriginSchema = z.object({
   kind: z.literal('imported'),
   /** Absolute paths of the files given to the import. */
-  source: z.object({ modelJson: z.string(), vocab: z.string(), weightFiles: z.array(z.string()) }),
+  source: z.object({
+    /** The model.json of an imported tfjs model … */
+    modelJson: z.string().optional(),
+    /** … or the torch.save state_dict of an imported PyTorch model. */
+    pytorch: z.string().optional(),
+    vocab: z.string(),
+    weightFiles: z.array(z.string()),
+  }),
   /** Observations a user should know (e.g. Embedding maskZero), empty when none. */
   notes: z.array(z.string()),
 });
@@ -246,7 +253,9 @@ export interface EvaluateResult extends PerplexityResult {
 
 /** Parameters of the `import-model` task. */
 export const ImportModelParamsSchema = z.object({
-  modelJson: z.string().min(1),
+  /** Exactly one of modelJson (tfjs Layers) and pytorch (torch.save state_dict). */
+  modelJson: z.string().min(1).optional(),
+  pytorch: z.string().min(1).optional(),
   vocab: z.string().min(1),
   outDir: z.string().min(1),
   backend: BackendPreferenceSchema.default('auto'),

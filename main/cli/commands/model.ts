@@ -171,16 +171,20 @@ export function registerModel(program: Command): void {
   const model = program.command('model').description('import and inspect language models');
   model
     .command('import')
-    .description('import a TensorFlow.js Layers model (Embedding → LSTM × L → Dense) with its vocabulary')
+    .description('import a TensorFlow.js Layers model or a PyTorch state_dict (Embedding → LSTM × L → Dense) with its vocabulary')
     .requiredOption('--project <dir>', 'the project folder')
-    .requiredOption('--tfjs <path>', 'the model.json of a tfjs Layers model (weights files beside it)')
+    .option('--tfjs <path>', 'the model.json of a tfjs Layers model (weights files beside it)')
+    .option('--pytorch <path>', 'a state_dict saved with torch.save(model.state_dict(), path): encoder Embedding → rnn LSTM → decoder Linear')
     .requiredOption('--vocab <path>', 'vocab.json, or a text file with one word per line (line n = id n)')
     .requiredOption('--id <id>', 'an id for the model in this project')
     .option('--name <name>', 'a display name')
     .addOption(backendOption())
     .option('--json', 'print one JSON object')
-    .action(async (opts: { project: string; tfjs: string; vocab: string; id: string; name?: string; backend: BackendPreference; json?: boolean }) => {
+    .action(async (opts: { project: string; tfjs?: string; pytorch?: string; vocab: string; id: string; name?: string; backend: BackendPreference; json?: boolean }) => {
       process.exitCode = await runCommand(opts, async (io) => {
+        if ((opts.tfjs === undefined) === (opts.pytorch === undefined)) {
+          throw new UserError('give exactly one of --tfjs FILE (a TensorFlow.js model.json) and --pytorch FILE (a torch.save state_dict)');
+        }
         const store = await openProject(path.resolve(opts.project));
         await requireNewModelId(store, opts.id);
         const { meta } = await store.stageItem(
@@ -188,7 +192,7 @@ export function registerModel(program: Command): void {
           opts.id,
           (outDir) => {
             const params: ImportModelParams = {
-              modelJson: path.resolve(opts.tfjs),
+              ...(opts.tfjs !== undefined ? { modelJson: path.resolve(opts.tfjs) } : { pytorch: path.resolve(opts.pytorch!) }),
               vocab: path.resolve(opts.vocab),
               outDir,
               backend: opts.backend,
@@ -233,7 +237,7 @@ export function registerModel(program: Command): void {
           }
           if (o.cancelled) lines.push('  (training was cancelled; the best checkpoint was kept)');
         } else {
-          lines.push(`imported from ${shown(meta.origin.source.modelJson)}`);
+          lines.push(`imported from ${shown(meta.origin.source.modelJson ?? meta.origin.source.pytorch ?? '?')}`);
         }
         return { json: { model: { id: opts.id, ...meta } }, text: lines.join('\n') };
       });

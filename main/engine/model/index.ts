@@ -10,6 +10,7 @@ export { trainTask, readTrainingData, type TrainingData } from './train-task';
 export { evaluateTask, type EvaluateProgress } from './evaluate-task';
 export { importTfjsModel, type ImportOptions } from './import-model';
 export { importModelTask } from './import-model-task';
+export { importPytorchModel, type PytorchImportOptions } from './import-pytorch';
 export { readVocabularyFile, parseVocabularyText } from './vocab-file';
 export {
   MODEL_FILES,

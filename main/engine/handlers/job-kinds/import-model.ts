@@ -16,13 +16,17 @@ export function importModelRunner(projects: ProjectCache): JobRunner<Params, Job
     if (await store.has('model', params.id)) {
       throw new UserError(`The project already has a model '${params.id}': choose another id, or delete that model first.`);
     }
-    ctx.progress({ detail: {}, fraction: null, label: `importing ${path.basename(params.modelJson)}` });
+    if ((params.modelJson === undefined) === (params.pytorch === undefined)) {
+      throw new UserError('Give exactly one model file to import: a TensorFlow.js model.json or a PyTorch state_dict (.pt).');
+    }
+    const source = (params.modelJson ?? params.pytorch) as string;
+    ctx.progress({ detail: {}, fraction: null, label: `importing ${path.basename(source)}` });
     const staged = await store.stageItem(
       'model',
       params.id,
       (outDir) => {
         const task: ImportModelParams = {
-          modelJson: path.resolve(params.modelJson),
+          ...(params.modelJson !== undefined ? { modelJson: path.resolve(params.modelJson) } : { pytorch: path.resolve(source) }),
           vocab: path.resolve(params.vocab),
           outDir,
           backend: params.backend,
