@@ -220,28 +220,23 @@ async function install(root: string, options: DemoInstallOptions): Promise<DemoI
     result.warnings.push(...(await corpusDigestWarnings(store.itemDir('corpus', DEMO_CORPUS.id), manifest)));
   }
 
-  for (const [i, m] of manifest.models.entries()) {
-    progress({ step: 'model', fraction: i / manifest.models.length, label: `model ${m.id}` });
-    const from = path.join(source, DEMO_FILES.modelsDir, m.id);
-    await ensure(
-      'model',
-      m.id,
-      (d) => checkFiles(d, m.files),
-      (out) => copyShipped(from, out, m.files),
-      m.name,
-    );
-  }
-
-  for (const [i, r] of manifest.runs.entries()) {
-    progress({ step: 'run', fraction: i / manifest.runs.length, label: `sweep ${r.id}` });
-    const from = path.join(source, DEMO_FILES.runsDir, r.id);
-    await ensure(
-      'run',
-      r.id,
-      (d) => checkFiles(d, r.files),
-      (out) => copyShipped(from, out, r.files),
-      r.name,
-    );
+  // The shipped models, then the sweeps (which need them): each copied from its folder in the demo.
+  const shipped = [
+    { kind: 'model' as const, step: 'model' as const, dir: DEMO_FILES.modelsDir, what: 'model', items: manifest.models },
+    { kind: 'run' as const, step: 'run' as const, dir: DEMO_FILES.runsDir, what: 'sweep', items: manifest.runs },
+  ];
+  for (const { kind, step, dir, what, items } of shipped) {
+    for (const [i, item] of items.entries()) {
+      progress({ step, fraction: i / items.length, label: `${what} ${item.id}` });
+      const from = path.join(source, dir, item.id);
+      await ensure(
+        kind,
+        item.id,
+        (d) => checkFiles(d, item.files),
+        (out) => copyShipped(from, out, item.files),
+        item.name,
+      );
+    }
   }
   progress({ step: 'run', fraction: 1, label: 'done' });
   return result;

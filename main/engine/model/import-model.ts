@@ -5,13 +5,10 @@
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import type { Architecture, ImportModelResult } from '../../../shared/schemas/model';
-import { MODEL_META_SCHEMA_VERSION } from '../../../shared/schemas/model';
 import { UserError } from '../jobs/errors';
-import { assignWeights } from './extract-weights';
 import { artifactsOf, readModelFiles, tfjsMessage } from './file-io-handler';
 import type { LstmLayerWeights, LstmLmWeights, RecurrentActivation } from './lstm-weights';
-import { buildLstmLm } from './lstm-lm';
-import { saveModelWeights, writeModelMeta, writeVocabulary } from './model-files';
+import { writeImportedModel } from './imported-model-folder';
 import { checkTopology, topologyLayers } from './model-topology';
 import { readVocabularyFile } from './vocab-file';
 
@@ -84,21 +81,15 @@ export async function importTfjsModel(opts: ImportOptions): Promise<ImportModelR
     layers: checked.lstms.map((l) => ({ units: l.units, recurrentActivation: l.recurrentActivation })),
     outputActivation: checked.dense.activation,
   };
-  const model = buildLstmLm(arch, { initScale: 0.05, seed: 1, dropout: checked.dropoutRate });
-  try {
-    assignWeights(model, weights);
-    await saveModelWeights(opts.outDir, model);
-  } finally {
-    model.dispose();
-  }
-  await writeVocabulary(opts.outDir, vocab);
-  await writeModelMeta(opts.outDir, {
-    schemaVersion: MODEL_META_SCHEMA_VERSION,
-    created: new Date().toISOString(),
+  return writeImportedModel({
+    outDir: opts.outDir,
     architecture: arch,
-    origin: { kind: 'imported', source: { modelJson: modelJsonPath, vocab: vocabPath, weightFiles: files.weightFiles }, notes: checked.notes },
+    weights,
+    vocab,
+    dropout: checked.dropoutRate,
+    source: { modelJson: modelJsonPath, vocab: vocabPath, weightFiles: files.weightFiles },
+    notes: checked.notes,
   });
-  return { outDir: opts.outDir, architecture: arch, notes: checked.notes };
 }
 
 /** Plain weights of a loaded model that passed checkTopology (biases default to zero when absent). */

@@ -4,12 +4,9 @@
 // the weights are only transposed ([4H, in] → [in, 4H]) and its two biases summed (DESIGN §7).
 import path from 'node:path';
 import type { Architecture, ImportModelResult } from '../../../shared/schemas/model';
-import { MODEL_META_SCHEMA_VERSION } from '../../../shared/schemas/model';
 import { UserError } from '../jobs/errors';
-import { assignWeights } from './extract-weights';
 import type { LstmLayerWeights, LstmLmWeights } from './lstm-weights';
-import { buildLstmLm } from './lstm-lm';
-import { saveModelWeights, writeModelMeta, writeVocabulary } from './model-files';
+import { writeImportedModel } from './imported-model-folder';
 import { readTorchStateDict, type TorchStateDict, type TorchTensor } from './torch-zip';
 import { readVocabularyFile } from './vocab-file';
 
@@ -153,19 +150,13 @@ export async function importPytorchModel(opts: PytorchImportOptions): Promise<Im
     layers: weights.layers.map((l) => ({ units: l.units, recurrentActivation: l.recurrentActivation })),
     outputActivation: 'linear',
   };
-  const model = buildLstmLm(arch, { initScale: 0.05, seed: 1, dropout: 0 });
-  try {
-    assignWeights(model, weights);
-    await saveModelWeights(opts.outDir, model);
-  } finally {
-    model.dispose();
-  }
-  await writeVocabulary(opts.outDir, vocab);
-  await writeModelMeta(opts.outDir, {
-    schemaVersion: MODEL_META_SCHEMA_VERSION,
-    created: new Date().toISOString(),
+  return writeImportedModel({
+    outDir: opts.outDir,
     architecture: arch,
-    origin: { kind: 'imported', source: { pytorch: file, vocab: vocabPath, weightFiles: [file] }, notes },
+    weights,
+    vocab,
+    dropout: 0,
+    source: { pytorch: file, vocab: vocabPath, weightFiles: [file] },
+    notes,
   });
-  return { outDir: opts.outDir, architecture: arch, notes };
 }
