@@ -27,13 +27,40 @@ export const VocabularySchema = z
 export type VocabularyFile = z.infer<typeof VocabularySchema>;
 
 export const RecurrentActivationSchema = z.enum(['sigmoid', 'hard_sigmoid']);
+export type RecurrentActivation = z.infer<typeof RecurrentActivationSchema>;
+
+/**
+ * The recurrent cell of a layer. 'gru' is PyTorch's GRU (Keras reset_after: true: the reset
+ * gate multiplies h·U_h + b'_h); 'gru-classic' is Cho et al.'s (Keras reset_after: false: the
+ * reset gate multiplies h before U_h). Gate orders and layouts: main/engine/model/rnn-weights.ts.
+ */
+export const CellSchema = z.enum(['lstm', 'gru', 'gru-classic', 'rnn-tanh', 'rnn-relu']);
+export type Cell = z.infer<typeof CellSchema>;
+
+/** What a user reads for a cell. */
+export const CELL_LABELS: Record<Cell, string> = {
+  lstm: 'LSTM',
+  gru: 'GRU',
+  'gru-classic': 'GRU (classic, reset before)',
+  'rnn-tanh': 'RNN (tanh)',
+  'rnn-relu': 'RNN (ReLU)',
+};
 
 /** What the analyses need to know about the network, also readable from model.json. */
 export const ArchitectureSchema = z.object({
   vocabSize: z.number().int().min(2),
   embeddingDim: z.number().int().positive(),
-  /** One entry per LSTM layer, bottom first. */
-  layers: z.array(z.object({ units: z.number().int().positive(), recurrentActivation: RecurrentActivationSchema })).min(1),
+  /** One entry per recurrent layer, bottom first; files written before cells other than the LSTM existed have no `cell`. */
+  layers: z
+    .array(
+      z.object({
+        units: z.number().int().positive(),
+        cell: CellSchema.default('lstm'),
+        /** Gate activation of LSTM and GRU cells ('sigmoid' for a vanilla RNN, which has no gates). */
+        recurrentActivation: RecurrentActivationSchema,
+      }),
+    )
+    .min(1),
   /** Activation of the output Dense layer as saved ('softmax' for trained models; logits are the pre-activation). */
   outputActivation: z.enum(['softmax', 'linear']),
 });
@@ -52,6 +79,8 @@ export const TrainConfigSchema = z.object({
   /** The recipe whose values fill the options not given (see applyRecipe); null: none. */
   recipe: TrainRecipeNameSchema.nullable().default(null),
   layers: PosInt.max(8).default(1),
+  /** The recurrent cell of every layer; a trained GRU has PyTorch's form ('gru', see CellSchema). */
+  cell: CellSchema.exclude(['gru-classic']).default('lstm'),
   embeddingDim: PosInt.default(64),
   hiddenSize: PosInt.default(256),
   /** Vocabulary size including <unk> and <eos>. */

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { WORKER_SCRIPT_ENV } from '../../main/engine/jobs/run-in-worker';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../main/engine/model/backend';
-import type { LstmLmWeights } from '../../main/engine/model/lstm-weights';
+import type { RnnLmWeights } from '../../main/engine/model/rnn-weights';
 import { accumulateStateGradients, type StateGradientResult } from '../../main/engine/gradients/parallel-driver';
 import { defaultSlotsPerBlock } from '../../main/engine/gradients/chunk-sweep';
 
@@ -41,7 +41,7 @@ function gaussian(r: () => number, n: number, scale: number): Float32Array {
 }
 
 /** Weights ~ N(0, 1/fan_in) and embeddings ~ N(0, 1/E): gates stay in their responsive range. */
-function benchModel(H: number, E: number): LstmLmWeights {
+function benchModel(H: number, E: number): RnnLmWeights {
   const r = rng(H * 31 + E);
   return {
     vocabSize: V,
@@ -54,7 +54,7 @@ function benchModel(H: number, E: number): LstmLmWeights {
         kernel: gaussian(r, E * 4 * H, 1 / Math.sqrt(E)),
         recurrentKernel: gaussian(r, H * 4 * H, 1 / Math.sqrt(H)),
         bias: new Float32Array(4 * H),
-        recurrentActivation: 'sigmoid',
+        cell: 'lstm' as const, recurrentActivation: 'sigmoid',
       },
     ],
     outputKernel: new Float32Array(H * V),
@@ -218,7 +218,7 @@ export async function benchGradients(options: Map<string, string> = new Map()): 
   }
 }
 
-function sweep(weights: LstmLmWeights, tokens: Int32Array, workers: number): Promise<StateGradientResult> {
+function sweep(weights: RnnLmWeights, tokens: Int32Array, workers: number): Promise<StateGradientResult> {
   return accumulateStateGradients(weights, tokens, { maxDelay: D, streams: B, backend: 'wasm' }, { workers });
 }
 

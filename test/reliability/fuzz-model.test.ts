@@ -58,7 +58,7 @@ beforeAll(async () => {
   out = await tempDir('mnemo-fuzz-model-');
   const src = path.join(dir, 'src');
   const model = buildLstmLm(
-    { vocabSize: WORDS.length, embeddingDim: 3, layers: [{ units: 4, recurrentActivation: 'sigmoid' }], outputActivation: 'softmax' },
+    { vocabSize: WORDS.length, embeddingDim: 3, layers: [{ units: 4, cell: 'lstm' as const, recurrentActivation: 'sigmoid' }], outputActivation: 'softmax' },
     { initScale: 0.1, seed: 1, dropout: 0 },
   );
   try {

@@ -14,7 +14,7 @@
 // before the next block so the GEMM output is still in cache when the loop reads it, and
 // blocks run position-major across streams so the sources that add into the same
 // (group, delay) accumulator follow each other (groups are time windows, see groupOf).
-import type { LstmLmWeights } from '../model/lstm-weights';
+import type { RnnLmWeights } from '../model/rnn-weights';
 import { JobCancelledError } from '../jobs/errors';
 import type { F32Buf } from './buffers';
 import type { GemmEngine, GemmMatrix } from './gemm-engine';
@@ -115,7 +115,7 @@ export class ChunkSweep {
   readonly stats: SweepStats = { flops: 0, gemmFlops: 0, flushed: 0, pairs: 0, positions: 0 };
 
   constructor(
-    private readonly weights: LstmLmWeights,
+    private readonly weights: RnnLmWeights,
     private readonly engine: GemmEngine,
     private readonly kernels: TangentKernels,
     private readonly settings: SweepSettings,

@@ -2,7 +2,7 @@
 // per-unit coefficients that the tangent recurrence needs at that step (DESIGN §3/§4).
 // Forward cost is O(S·H²) per step against O(S·D·H²·E) for the tangents, so plain JS
 // loops are fine here and float64 keeps the coefficients as exact as possible.
-import type { LstmLayerWeights, LstmLmWeights } from '../model/lstm-weights';
+import type { RecurrentLayerWeights, RnnLmWeights } from '../model/rnn-weights';
 import { COEF, COEF_COUNT } from './tangent-step';
 import type { GemmEngine, GemmMatrix } from './gemm-engine';
 
@@ -36,12 +36,12 @@ export class LstmForward {
   readonly c: Float64Array[];
   /** Coefficients of the last step per layer, [S, COEF_COUNT, H_m] (COEF order of tangent-step.ts). */
   readonly coef: Float64Array[];
-  private readonly layers: LstmLayerWeights[];
+  private readonly layers: RecurrentLayerWeights[];
   private readonly z: Float64Array;
   private readonly gemm: { inputs: GemmMatrix[]; weights: GemmMatrix[] } | null = null;
 
   constructor(
-    private readonly weights: LstmLmWeights,
+    private readonly weights: RnnLmWeights,
     depth: number,
     streams: number,
     private readonly engine: GemmEngine | null = null,
@@ -54,7 +54,7 @@ export class LstmForward {
     this.coef = this.layers.map((l) => new Float64Array(streams * COEF_COUNT * l.units));
     this.z = new Float64Array(4 * Math.max(...this.layers.map((l) => l.units)));
     if (engine) {
-      const weightsOf = (l: LstmLayerWeights) => {
+      const weightsOf = (l: RecurrentLayerWeights) => {
         const w = engine.matrix(l.inputSize + l.units, 4 * l.units);
         const a = w.array();
         a.set(l.kernel, w.base);

@@ -2,7 +2,7 @@
 // streams (DESIGN §3), divides the streams into contiguous shares, sweeps each share in its
 // own worker thread (one tfjs backend each), and merges the partial SUMS exactly.
 import os from 'node:os';
-import type { LstmLmWeights } from '../model/lstm-weights';
+import type { RnnLmWeights } from '../model/rnn-weights';
 import type { BackendPreference } from '../model/backend';
 import { JobCancelledError, UserError } from '../jobs/errors';
 import { inProcessContext } from '../jobs/task-context';
@@ -127,7 +127,7 @@ export interface StateGradientResult extends GradientBlockSums {
 }
 
 /** Memory the sweep of one stream needs (dc ring + two generations of GEMM inputs), bytes. */
-function bytesPerStream(w: LstmLmWeights, layer: number, maxDelay: number): number {
+function bytesPerStream(w: RnnLmWeights, layer: number, maxDelay: number): number {
   let perRow = 0;
   for (let m = 0; m < layer; m++) {
     const l = w.layers[m];
@@ -166,7 +166,7 @@ function classSpecs(classes: StateGradientOptions['classes']): ClassSpec[] {
 }
 
 export async function accumulateStateGradients(
-  weights: LstmLmWeights,
+  weights: RnnLmWeights,
   tokens: ArrayLike<number>,
   options: StateGradientOptions = {},
   control: RunControl = {},

@@ -1,7 +1,7 @@
 // One worker's share of an analysis: a contiguous range of streams, swept chunk by chunk
 // (at most `chunkStreams` streams at a time, which bounds the tangent memory) into one
 // set of partial sums. Pure with respect to threads: the task and the tests call it.
-import type { LstmLmWeights } from '../model/lstm-weights';
+import type { RnnLmWeights } from '../model/rnn-weights';
 import { UserError } from '../jobs/errors';
 import { createSumBuffers, exportSums, type GradientSums } from './accumulator';
 import { ChunkSweep, type SweepHooks, type SweepStats, type TargetState } from './chunk-sweep';
@@ -10,7 +10,7 @@ import type { GemmEngine } from './gemm-engine';
 import { jsKernels, type TangentKernels } from './tangent-step';
 
 export interface SweepJob {
-  weights: LstmLmWeights;
+  weights: RnnLmWeights;
   /** tokens of this job's streams, [streams, length] row-major */
   tokens: Int32Array;
   streams: number;

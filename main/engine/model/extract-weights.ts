@@ -1,13 +1,13 @@
 // Between the tfjs model and the plain-array weights view that analyses consume.
 import * as tf from '@tensorflow/tfjs';
-import type { LstmLmWeights } from './lstm-weights';
+import type { RnnLmWeights } from './rnn-weights';
 import type { LmTensors } from './lstm-forward';
 import { architectureOf, modelTensors } from './lstm-lm';
 
 const copy = (t: tf.Tensor) => Float32Array.from(t.dataSync() as Float32Array);
 
 /** Copies the weights of a canonical model (see lstm-lm.ts) into plain arrays. */
-export function extractWeights(model: tf.LayersModel): LstmLmWeights {
+export function extractWeights(model: tf.LayersModel): RnnLmWeights {
   const arch = architectureOf(model);
   const t = modelTensors(model);
   let inputSize = arch.embeddingDim;
@@ -23,7 +23,7 @@ export function extractWeights(model: tf.LayersModel): LstmLmWeights {
         kernel: copy(l.kernel),
         recurrentKernel: copy(l.recurrentKernel),
         bias: copy(l.bias),
-        recurrentActivation: l.recurrentActivation,
+        cell: arch.layers[i].cell, recurrentActivation: l.recurrentActivation,
       };
       inputSize = units;
       return layer;
@@ -34,7 +34,7 @@ export function extractWeights(model: tf.LayersModel): LstmLmWeights {
 }
 
 /** Tensors over plain weights, for the functional forward pass; dispose with disposeTensors. */
-export function tensorsFromWeights(w: LstmLmWeights): LmTensors {
+export function tensorsFromWeights(w: RnnLmWeights): LmTensors {
   const H = w.layers[w.layers.length - 1].units;
   return {
     embedding: tf.tensor2d(w.embedding, [w.vocabSize, w.embeddingDim]),
@@ -54,7 +54,7 @@ export function disposeTensors(t: LmTensors): void {
 }
 
 /** Sets a canonical model's weights from plain arrays (shapes must match its architecture). */
-export function assignWeights(model: tf.LayersModel, w: LstmLmWeights): void {
+export function assignWeights(model: tf.LayersModel, w: RnnLmWeights): void {
   const t = tensorsFromWeights(w);
   const m = modelTensors(model);
   const pairs: [tf.Tensor, tf.Tensor][] = [

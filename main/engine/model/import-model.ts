@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Architecture, ImportModelResult } from '../../../shared/schemas/model';
 import { UserError } from '../jobs/errors';
 import { artifactsOf, readModelFiles, tfjsMessage } from './file-io-handler';
-import type { LstmLayerWeights, LstmLmWeights, RecurrentActivation } from './lstm-weights';
+import type { RecurrentLayerWeights, RnnLmWeights, RecurrentActivation } from './rnn-weights';
 import { writeImportedModel } from './imported-model-folder';
 import { checkTopology, topologyLayers } from './model-topology';
 import { readVocabularyFile } from './vocab-file';
@@ -69,7 +69,7 @@ export async function importTfjsModel(opts: ImportOptions): Promise<ImportModelR
   } catch (err) {
     throw new UserError(`${modelJsonPath}: cannot load the TensorFlow.js model: ${tfjsMessage(err)}`);
   }
-  let weights: LstmLmWeights;
+  let weights: RnnLmWeights;
   try {
     weights = weightsOf(source, checked.embedding.outputDim, V, checked.lstms.map((l) => l.recurrentActivation));
   } finally {
@@ -78,7 +78,7 @@ export async function importTfjsModel(opts: ImportOptions): Promise<ImportModelR
   const arch: Architecture = {
     vocabSize: V,
     embeddingDim: checked.embedding.outputDim,
-    layers: checked.lstms.map((l) => ({ units: l.units, recurrentActivation: l.recurrentActivation })),
+    layers: checked.lstms.map((l) => ({ units: l.units, cell: 'lstm' as const, recurrentActivation: l.recurrentActivation })),
     outputActivation: checked.dense.activation,
   };
   return writeImportedModel({
@@ -93,23 +93,23 @@ export async function importTfjsModel(opts: ImportOptions): Promise<ImportModelR
 }
 
 /** Plain weights of a loaded model that passed checkTopology (biases default to zero when absent). */
-function weightsOf(model: tf.LayersModel, E: number, V: number, acts: RecurrentActivation[]): LstmLmWeights {
+function weightsOf(model: tf.LayersModel, E: number, V: number, acts: RecurrentActivation[]): RnnLmWeights {
   const layers = model.layers;
   const emb = layers.find((l) => l.getClassName() === 'Embedding') as tf.layers.Layer;
   const out = layers[layers.length - 1];
   let inputSize = E;
-  const lstm: LstmLayerWeights[] = layers
+  const lstm: RecurrentLayerWeights[] = layers
     .filter((l) => l.getClassName() === 'LSTM')
     .map((l, i) => {
       const [k, r, b] = l.getWeights();
       const units = r.shape[0] as number;
-      const layer: LstmLayerWeights = {
+      const layer: RecurrentLayerWeights = {
         inputSize,
         units,
         kernel: copy(k),
         recurrentKernel: copy(r),
         bias: b ? copy(b) : new Float32Array(4 * units),
-        recurrentActivation: acts[i],
+        cell: 'lstm' as const, recurrentActivation: acts[i],
       };
       inputSize = units;
       return layer;

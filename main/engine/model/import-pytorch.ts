@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Architecture, ImportModelResult } from '../../../shared/schemas/model';
 import { UserError } from '../jobs/errors';
-import type { LstmLayerWeights, LstmLmWeights } from './lstm-weights';
+import type { RecurrentLayerWeights, RnnLmWeights } from './rnn-weights';
 import { writeImportedModel } from './imported-model-folder';
 import { readTorchStateDict, type TorchStateDict, type TorchTensor } from './torch-zip';
 import { readVocabularyFile } from './vocab-file';
@@ -31,7 +31,7 @@ export function listKeys(sd: TorchStateDict): string {
 }
 
 /** The plain weights of a word_language_model-shaped LSTM LM in a state_dict. */
-export function lstmLmFromStateDict(file: string, sd: TorchStateDict): { weights: LstmLmWeights; tied: boolean; notes: string[] } {
+export function lstmLmFromStateDict(file: string, sd: TorchStateDict): { weights: RnnLmWeights; tied: boolean; notes: string[] } {
   const keys = [...sd.tensors.keys()];
   // Recognise by suffix, whatever the prefix (e.g. 'module.' from DataParallel).
   const rnnKeys = keys.filter((k) => /(^|\.)(weight|bias)_(ih|hh|hr)_l\d+(_reverse)?$/.test(k));
@@ -66,7 +66,7 @@ export function lstmLmFromStateDict(file: string, sd: TorchStateDict): { weights
   const [V, E] = emb.shape;
   const used = new Set<string>([emb.name]);
 
-  const layers: LstmLayerWeights[] = [];
+  const layers: RecurrentLayerWeights[] = [];
   let inputSize = E;
   for (let l = 0; l < L; l++) {
     const wih = need(`${rnn}weight_ih_l${l}`);
@@ -89,7 +89,7 @@ export function lstmLmFromStateDict(file: string, sd: TorchStateDict): { weights
       kernel: transpose(wih.data, 4 * H, inputSize),
       recurrentKernel: transpose(whh.data, 4 * H, H),
       bias,
-      recurrentActivation: 'sigmoid',
+      cell: 'lstm' as const, recurrentActivation: 'sigmoid',
     });
     inputSize = H;
   }
@@ -147,7 +147,7 @@ export async function importPytorchModel(opts: PytorchImportOptions): Promise<Im
   const arch: Architecture = {
     vocabSize: weights.vocabSize,
     embeddingDim: weights.embeddingDim,
-    layers: weights.layers.map((l) => ({ units: l.units, recurrentActivation: l.recurrentActivation })),
+    layers: weights.layers.map((l) => ({ units: l.units, cell: l.cell, recurrentActivation: l.recurrentActivation })),
     outputActivation: 'linear',
   };
   return writeImportedModel({

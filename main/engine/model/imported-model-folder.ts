@@ -5,14 +5,14 @@ import type { Architecture, ImportedOrigin, ImportModelResult } from '../../../s
 import { MODEL_META_SCHEMA_VERSION } from '../../../shared/schemas/model';
 import type { Vocabulary } from '../corpus/vocabulary';
 import { assignWeights } from './extract-weights';
-import type { LstmLmWeights } from './lstm-weights';
+import type { RnnLmWeights } from './rnn-weights';
 import { buildLstmLm } from './lstm-lm';
 import { saveModelWeights, writeModelMeta, writeVocabulary } from './model-files';
 
 export interface ImportedModel {
   outDir: string;
   architecture: Architecture;
-  weights: LstmLmWeights;
+  weights: RnnLmWeights;
   vocab: Vocabulary;
   /** Rate stored in the Dropout layers (the source's, else 0). */
   dropout: number;

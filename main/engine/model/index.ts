@@ -1,6 +1,6 @@
 // The model module's public surface, for the CLI, the analyses and the project store.
 export { selectBackend, BACKEND_NAMES, type BackendInfo, type BackendPreference } from './backend';
-export type { LstmLmWeights, LstmLayerWeights, RecurrentActivation } from './lstm-weights';
+export type { RnnLmWeights, RecurrentLayerWeights, RecurrentActivation } from './rnn-weights';
 export { buildLstmLm, architectureOf, modelTensors, layerNames } from './lstm-lm';
 export { extractWeights, tensorsFromWeights, disposeTensors, assignWeights } from './extract-weights';
 export { evaluatePerplexity, weightsPerplexity, perplexityOf, type PerplexityOptions } from './perplexity';

@@ -4,7 +4,7 @@
 // time-major: row t·B + b holds stream b at step t. The carried state is kept in plain
 // arrays, so it leaves the gradient tape at every window boundary by construction.
 import * as tf from '@tensorflow/tfjs';
-import type { RecurrentActivation } from './lstm-weights';
+import type { RecurrentActivation } from './rnn-weights';
 import type { Rng } from './seeded-random';
 import { dropoutMask } from './seeded-random';
 import { embeddingLookup } from './embedding-lookup';

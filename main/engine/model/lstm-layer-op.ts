@@ -8,7 +8,7 @@
 // Gate order i, f, g (cell), o as in Keras/tfjs; z = x·W + h·U + b;
 // c_t = f⊙c_{t−1} + i⊙g; h_t = o⊙tanh(c_t). Rows are time-major (t·B + b).
 import * as tf from '@tensorflow/tfjs';
-import type { RecurrentActivation } from './lstm-weights';
+import type { RecurrentActivation } from './rnn-weights';
 
 export interface LayerRun {
   /** Outputs h_t of all steps, [T·B, H], differentiable w.r.t. x, W, U, b. */

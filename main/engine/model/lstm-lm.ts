@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Architecture } from '../../../shared/schemas/model';
 import type { LmTensors } from './lstm-forward';
-import type { RecurrentActivation } from './lstm-weights';
+import type { RecurrentActivation } from './rnn-weights';
 
 export interface InitOptions {
   /** Weights start uniform in [−initScale, initScale]; biases zero (forget gate 1). */
@@ -113,7 +113,7 @@ export function architectureOf(model: tf.LayersModel): Architecture {
       const cfg = l.getConfig();
       const act = recurrentActivationOf(cfg.recurrentActivation);
       if (!act) throw new Error(`LSTM '${l.name}' has unsupported recurrent activation ${String(cfg.recurrentActivation)}`);
-      return { units: cfg.units as number, recurrentActivation: act };
+      return { units: cfg.units as number, cell: 'lstm' as const, recurrentActivation: act };
     }),
     outputActivation: dense.activation === 'softmax' ? 'softmax' : 'linear',
   };

@@ -3,7 +3,7 @@
 //   [InputLayer] → Embedding → LSTM (→ Dropout)* … → [Dropout] → Dense | TimeDistributed(Dense)
 // Everything else is refused with a message naming the layer and its class.
 import { UserError } from '../jobs/errors';
-import type { RecurrentActivation } from './lstm-weights';
+import type { RecurrentActivation } from './rnn-weights';
 import { recurrentActivationOf } from './lstm-lm';
 
 export interface TopologyLayer {

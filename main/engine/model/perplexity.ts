@@ -7,7 +7,7 @@ import { JobCancelledError } from '../jobs/errors';
 import { batchify, predictedTokens, windowAt, windowCount } from './batchify';
 import type { LmTensors, LstmState } from './lstm-forward';
 import { windowLoss, zeroState } from './lstm-forward';
-import type { LstmLmWeights } from './lstm-weights';
+import type { RnnLmWeights } from './rnn-weights';
 import { disposeTensors, tensorsFromWeights } from './extract-weights';
 import { modelTensors } from './lstm-lm';
 import { checkEvaluationFits, runningBackend } from './memory-budget';
@@ -28,7 +28,7 @@ export function perplexityOf(p: LmTensors, tokens: Int32Array, opts: PerplexityO
   const arch: Architecture = {
     vocabSize,
     embeddingDim: p.embedding.shape[1] as number,
-    layers: p.layers.map((l) => ({ units: l.recurrentKernel.shape[0] as number, recurrentActivation: l.recurrentActivation })),
+    layers: p.layers.map((l) => ({ units: l.recurrentKernel.shape[0] as number, cell: 'lstm' as const, recurrentActivation: l.recurrentActivation })),
     outputActivation: 'softmax',
   };
   // A window's activations live until its loss is read: refuse windows that cannot fit.
@@ -65,7 +65,7 @@ export function evaluatePerplexity(model: tf.LayersModel, tokens: Int32Array, op
 }
 
 /** Perplexity of plain weights (e.g. from extractWeights) on a token stream. */
-export function weightsPerplexity(w: LstmLmWeights, tokens: Int32Array, opts: PerplexityOptions): PerplexityResult {
+export function weightsPerplexity(w: RnnLmWeights, tokens: Int32Array, opts: PerplexityOptions): PerplexityResult {
   const t = tensorsFromWeights(w);
   try {
     return perplexityOf(t, tokens, opts);

@@ -44,7 +44,7 @@ export function architectureFor(config: TrainConfig, vocabSize: number): Archite
   return {
     vocabSize,
     embeddingDim: config.embeddingDim,
-    layers: Array.from({ length: config.layers }, () => ({ units: config.hiddenSize, recurrentActivation: 'sigmoid' as const })),
+    layers: Array.from({ length: config.layers }, () => ({ units: config.hiddenSize, cell: 'lstm' as const, recurrentActivation: 'sigmoid' as const })),
     outputActivation: 'softmax',
   };
 }

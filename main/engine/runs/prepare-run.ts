@@ -13,7 +13,7 @@ import {
   readModelMeta,
   readVocabularyJson,
   selectBackend,
-  type LstmLmWeights,
+  type RnnLmWeights,
 } from '../model';
 import type { ProjectStore } from '../project';
 import type { AnalyzeParamsResolved, RunConfig } from '../../../shared/schemas/run';
@@ -22,7 +22,7 @@ import { checkPropertyVectors, parseProperties } from './run-properties';
 import { resolveWords } from './run-words';
 
 export interface PreparedRun {
-  weights: LstmLmWeights;
+  weights: RnnLmWeights;
   vocab: Vocabulary;
   embeddings: Mat;
   /** the whole split as token ids (streams and --max-tokens are applied by the accumulation) */
@@ -62,7 +62,7 @@ export async function prepareRun(params: AnalyzeParamsResolved, store: ProjectSt
   // Reading weights needs a tfjs backend in this thread; the plain JS one starts at once.
   const backend = await selectBackend('cpu');
   const loaded = await loadLanguageModel(modelDir);
-  let weights: LstmLmWeights;
+  let weights: RnnLmWeights;
   try {
     weights = extractWeights(loaded.model);
   } finally {

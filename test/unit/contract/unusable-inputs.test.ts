@@ -41,7 +41,7 @@ async function expectNothingAdded(kind: 'corpora' | 'models', id: string): Promi
 async function smallModel(name: string): Promise<{ modelJson: string; vocab: string; weights: string }> {
   const out = path.join(dir, name);
   const model = buildLstmLm(
-    { vocabSize: 5, embeddingDim: 3, layers: [{ units: 4, recurrentActivation: 'sigmoid' }], outputActivation: 'softmax' },
+    { vocabSize: 5, embeddingDim: 3, layers: [{ units: 4, cell: 'lstm' as const, recurrentActivation: 'sigmoid' }], outputActivation: 'softmax' },
     { initScale: 0.1, seed: 1, dropout: 0 },
   );
   try {

@@ -2,14 +2,14 @@
 // (stream, step, unit) — the slow method the engine avoids — on an LSTM written with tf
 // ops directly from DESIGN §3 (no engine code). Run on the cpu backend.
 import * as tf from '@tensorflow/tfjs';
-import type { LstmLmWeights } from '../../../main/engine/model/lstm-weights';
+import type { RnnLmWeights } from '../../../main/engine/model/rnn-weights';
 
 function recurrent(z: tf.Tensor, act: string): tf.Tensor {
   return act === 'sigmoid' ? tf.sigmoid(z) : tf.clipByValue(tf.add(0.5, tf.mul(0.2, z)), 0, 1);
 }
 
 /** States [h, c] of every layer at every step of one stream given its embedding outputs xs [T, E]. */
-export function tfStates(w: LstmLmWeights, xs: tf.Tensor2D, upTo: number): { h: tf.Tensor2D; c: tf.Tensor2D }[][] {
+export function tfStates(w: RnnLmWeights, xs: tf.Tensor2D, upTo: number): { h: tf.Tensor2D; c: tf.Tensor2D }[][] {
   const layers = w.layers.map((l) => ({
     H: l.units,
     W: tf.tensor2d(l.kernel, [l.inputSize, 4 * l.units]),
@@ -47,7 +47,7 @@ export function tfStates(w: LstmLmWeights, xs: tf.Tensor2D, upTo: number): { h: 
  * (row-major H × E), with counts; `keep(b, s)` restricts to sources (classes, samples).
  */
 export function autodiffGradientSums(
-  w: LstmLmWeights,
+  w: RnnLmWeights,
   tokens: Int32Array,
   B: number,
   T: number,
@@ -61,7 +61,7 @@ export function autodiffGradientSums(
 
 /** The same for several source filters at once (one set of backward passes). */
 export function autodiffGradientSumsMany(
-  w: LstmLmWeights,
+  w: RnnLmWeights,
   tokens: Int32Array,
   B: number,
   T: number,

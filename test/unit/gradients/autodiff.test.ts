@@ -5,7 +5,7 @@
 // and with the production path (tfjs wasm GEMM + SIMD kernels in the wasm heap).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RecurrentActivation } from '../../../main/engine/model/lstm-weights';
+import type { RecurrentActivation } from '../../../main/engine/model/rnn-weights';
 import { selectBackend } from '../../../main/engine/model/backend';
 import { JsGemmEngine } from '../../../main/engine/gradients/gemm-engine';
 import { jsKernels } from '../../../main/engine/gradients/tangent-step';

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COEF, COEF_COUNT } from '../../../main/engine/gradients/tangent-step';
 import { LstmForward, hardSigmoid, hardSigmoidDerivative } from '../../../main/engine/gradients/lstm-forward';
-import type { LstmLmWeights, RecurrentActivation } from '../../../main/engine/model/lstm-weights';
+import type { RnnLmWeights, RecurrentActivation } from '../../../main/engine/model/rnn-weights';
 import { forward64, embedStream, randomModel, randomTokens, relError } from './reference-lstm';
 import { selectBackend } from '../../../main/engine/model/backend';
 import { WasmGemmEngine } from '../../../main/engine/gradients/wasm-gemm-engine';
@@ -13,7 +13,7 @@ const V = 13;
 const E = 5;
 const T = 9;
 
-function kerasHidden(w: LstmLmWeights, tokens: Int32Array): Float32Array[] {
+function kerasHidden(w: RnnLmWeights, tokens: Int32Array): Float32Array[] {
   return tf.tidy(() => {
     const model = tf.sequential();
     w.layers.forEach((l, m) => {

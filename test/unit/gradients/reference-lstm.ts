@@ -1,7 +1,7 @@
 // Independent references for the gradient tests: random small models, a float64 forward
 // LSTM written from the equations of DESIGN §3 (no code shared with the engine), and
 // central finite differences of its states with respect to the embedding outputs.
-import type { LstmLmWeights, RecurrentActivation } from '../../../main/engine/model/lstm-weights';
+import type { RnnLmWeights, RecurrentActivation } from '../../../main/engine/model/rnn-weights';
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -29,7 +29,7 @@ export function randomModel(
   units: number[],
   act: RecurrentActivation = 'sigmoid',
   scale = 0.5,
-): LstmLmWeights {
+): RnnLmWeights {
   const r = rng(seed);
   let inSize = E;
   const layers = units.map((H) => {
@@ -39,7 +39,7 @@ export function randomModel(
       kernel: randomArray(r, inSize * 4 * H, scale),
       recurrentKernel: randomArray(r, H * 4 * H, scale),
       bias: randomArray(r, 4 * H, scale),
-      recurrentActivation: act,
+      cell: 'lstm' as const, recurrentActivation: act,
     };
     inSize = H;
     return l;
@@ -65,7 +65,7 @@ const sig = (z: number, act: RecurrentActivation) =>
   act === 'sigmoid' ? 1 / (1 + Math.exp(-z)) : Math.min(1, Math.max(0, 0.2 * z + 0.5));
 
 /** States of every layer at every step, float64: states[t][layer] = {h, c}. */
-export function forward64(w: LstmLmWeights, xs: Float64Array[]): { h: Float64Array; c: Float64Array }[][] {
+export function forward64(w: RnnLmWeights, xs: Float64Array[]): { h: Float64Array; c: Float64Array }[][] {
   const hs = w.layers.map((l) => new Float64Array(l.units));
   const cs = w.layers.map((l) => new Float64Array(l.units));
   const out: { h: Float64Array; c: Float64Array }[][] = [];
@@ -101,7 +101,7 @@ export function forward64(w: LstmLmWeights, xs: Float64Array[]): { h: Float64Arr
   return out;
 }
 
-export function embedStream(w: LstmLmWeights, tokens: ArrayLike<number>): Float64Array[] {
+export function embedStream(w: RnnLmWeights, tokens: ArrayLike<number>): Float64Array[] {
   const E = w.embeddingDim;
   return Array.from(tokens, (v) => Float64Array.from(w.embedding.subarray(v * E, v * E + E)));
 }
@@ -111,7 +111,7 @@ export function embedStream(w: LstmLmWeights, tokens: ArrayLike<number>): Float6
  * selects sources (b, s) (e.g. a class or a sample); default all.
  */
 export function fdGradientSums(
-  w: LstmLmWeights,
+  w: RnnLmWeights,
   tokens: Int32Array,
   B: number,
   T: number,

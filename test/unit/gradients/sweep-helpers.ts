@@ -1,5 +1,5 @@
 // Runs the engine's sweep on a small problem and returns public-layout sums ([D+1][H·E]).
-import type { LstmLmWeights } from '../../../main/engine/model/lstm-weights';
+import type { RnnLmWeights } from '../../../main/engine/model/rnn-weights';
 import { totalOverGroups, transposeSums, type GradientSums } from '../../../main/engine/gradients/accumulator';
 import type { SweepStats, TargetState } from '../../../main/engine/gradients/chunk-sweep';
 import type { ClassSpec } from '../../../main/engine/gradients/class-index';
@@ -21,7 +21,7 @@ export interface SmallRun {
 }
 
 export function sweepSums(
-  w: LstmLmWeights,
+  w: RnnLmWeights,
   tokens: Int32Array,
   B: number,
   T: number,

@@ -1,5 +1,5 @@
 // Shared fixtures for the model tests: deterministic tiny weights and token streams.
-import type { LstmLmWeights, RecurrentActivation } from '../../../main/engine/model/lstm-weights';
+import type { RnnLmWeights, RecurrentActivation } from '../../../main/engine/model/rnn-weights';
 
 /** Deterministic values in [−scale, scale] (a small LCG; independent of tfjs). */
 export function lcg(seed: number): () => number {
@@ -21,7 +21,7 @@ export function tinyWeights(
   hidden: number[],
   seed = 7,
   acts: RecurrentActivation[] = hidden.map(() => 'sigmoid'),
-): LstmLmWeights {
+): RnnLmWeights {
   const rnd = lcg(seed);
   let inputSize = E;
   const layers = hidden.map((H, i) => {
@@ -31,7 +31,7 @@ export function tinyWeights(
       kernel: filled(inputSize * 4 * H, rnd, 0.8),
       recurrentKernel: filled(H * 4 * H, rnd, 0.8),
       bias: filled(4 * H, rnd, 0.5),
-      recurrentActivation: acts[i],
+      cell: 'lstm' as const, recurrentActivation: acts[i],
     };
     inputSize = H;
     return l;

@@ -69,7 +69,7 @@ describe('importTfjsModel', () => {
     expect(r.architecture).toEqual({
       vocabSize: V,
       embeddingDim: 4,
-      layers: [{ units: 6, recurrentActivation: 'hard_sigmoid' }],
+      layers: [{ units: 6, cell: 'lstm', recurrentActivation: 'hard_sigmoid' }],
       outputActivation: 'linear',
     });
     const loaded = await loadLanguageModel(out);

@@ -18,7 +18,7 @@ const GiB = 1024 ** 3;
 const arch = (E: number, H: number, V: number, layers = 1): Architecture => ({
   vocabSize: V,
   embeddingDim: E,
-  layers: Array.from({ length: layers }, () => ({ units: H, recurrentActivation: 'sigmoid' as const })),
+  layers: Array.from({ length: layers }, () => ({ units: H, cell: 'lstm' as const, recurrentActivation: 'sigmoid' as const })),
   outputActivation: 'softmax',
 });
 const shape = { batchSize: 20, bptt: 50, optimizer: 'sgd' as const };

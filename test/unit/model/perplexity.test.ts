@@ -5,11 +5,11 @@ import { selectBackend } from '../../../main/engine/model/backend';
 import { weightsPerplexity, evaluatePerplexity } from '../../../main/engine/model/perplexity';
 import { buildLstmLm } from '../../../main/engine/model/lstm-lm';
 import { assignWeights } from '../../../main/engine/model/extract-weights';
-import type { LstmLmWeights } from '../../../main/engine/model/lstm-weights';
+import type { RnnLmWeights } from '../../../main/engine/model/rnn-weights';
 import { tinyWeights, tokenStream } from './helpers';
 
 /** exp(mean −log p) over each stream's tokens 1..L−1, state from zero at each stream start. */
-function handPerplexity(w: LstmLmWeights, tokens: Int32Array, B: number): number {
+function handPerplexity(w: RnnLmWeights, tokens: Int32Array, B: number): number {
   const L = Math.floor(tokens.length / B);
   const sig = (z: number) => 1 / (1 + Math.exp(-z));
   const hard = (z: number) => Math.min(1, Math.max(0, 0.2 * z + 0.5));
@@ -82,8 +82,8 @@ describe.each(['cpu', 'wasm'] as const)('perplexity on %s', (backend) => {
         vocabSize: 6,
         embeddingDim: 3,
         layers: [
-          { units: 4, recurrentActivation: 'hard_sigmoid' },
-          { units: 2, recurrentActivation: 'sigmoid' },
+          { units: 4, cell: 'lstm' as const, recurrentActivation: 'hard_sigmoid' },
+          { units: 2, cell: 'lstm' as const, recurrentActivation: 'sigmoid' },
         ],
         outputActivation: 'softmax',
       },

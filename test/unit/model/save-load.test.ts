@@ -17,8 +17,8 @@ const arch: Architecture = {
   vocabSize: 9,
   embeddingDim: 4,
   layers: [
-    { units: 5, recurrentActivation: 'sigmoid' },
-    { units: 3, recurrentActivation: 'sigmoid' },
+    { units: 5, cell: 'lstm' as const, recurrentActivation: 'sigmoid' },
+    { units: 3, cell: 'lstm' as const, recurrentActivation: 'sigmoid' },
   ],
   outputActivation: 'softmax',
 };

@@ -7,7 +7,7 @@ import type { Architecture } from '../../../shared/schemas/model';
 const arch = (vocabSize: number, embeddingDim: number, units: number[]): Architecture => ({
   vocabSize,
   embeddingDim,
-  layers: units.map((u) => ({ units: u, recurrentActivation: 'sigmoid' })),
+  layers: units.map((u) => ({ units: u, cell: 'lstm' as const, recurrentActivation: 'sigmoid' })),
   outputActivation: 'softmax',
 });
 

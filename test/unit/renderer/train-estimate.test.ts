@@ -20,7 +20,7 @@ function model(id: string, created: string, tokensPerSecond: number | null, hidd
     problem: null,
     summary: {
       origin: 'trained',
-      architecture: { vocabSize: 5000, embeddingDim: 64, layers: [{ units: hidden, recurrentActivation: 'sigmoid' }], outputActivation: 'softmax' },
+      architecture: { vocabSize: 5000, embeddingDim: 64, layers: [{ units: hidden, cell: 'lstm' as const, recurrentActivation: 'sigmoid' }], outputActivation: 'softmax' },
       corpus: 'brown',
       epochsRun: 3,
       bestEpoch: 3,

@@ -9,7 +9,7 @@ import { readSplitSentences } from '../../../main/engine/corpus';
 import { accumulateStateGradients, meanGradients } from '../../../main/engine/gradients';
 import { JobCancelledError } from '../../../main/engine/jobs/errors';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
-import { extractWeights, loadLanguageModel, selectBackend, type LstmLmWeights } from '../../../main/engine/model';
+import { extractWeights, loadLanguageModel, selectBackend, type RnnLmWeights } from '../../../main/engine/model';
 import { openProject } from '../../../main/engine/project';
 import { analyzeRun, readRun, type AnalyzeResult } from '../../../main/engine/runs';
 import { RunRecordSchema, type AnalyzeParams, type AnalyzeProgress } from '../../../shared/schemas/run';
@@ -18,7 +18,7 @@ import { makeRunProject, type RunProject } from './helpers';
 
 let p: RunProject;
 let run: AnalyzeResult;
-let weights: LstmLmWeights;
+let weights: RnnLmWeights;
 const B = 3;
 const T = 20;
 const D = 5;

@@ -70,7 +70,7 @@ export async function makeRunProject(
     const arch: Architecture = {
       vocabSize: vocab.words.length,
       embeddingDim: spec.embeddingDim,
-      layers: spec.units.map((units) => ({ units, recurrentActivation: 'sigmoid' })),
+      layers: spec.units.map((units) => ({ units, cell: 'lstm' as const, recurrentActivation: 'sigmoid' })),
       outputActivation: 'softmax',
     };
     await store.stageItem('model', spec.id, async (out) => {

@@ -7,7 +7,7 @@ import { recipeValues, type TrainRecipeName } from '../../../../shared/schemas/t
 export type BackendChoice = JobParams<'train'>['backend'];
 import { checkItemId, fieldText, parseNumberField, type NumberFieldSpec } from './fields';
 
-export type NumericTrainKey = Exclude<keyof TrainConfig, 'optimizer' | 'recipe'>;
+export type NumericTrainKey = Exclude<keyof TrainConfig, 'optimizer' | 'recipe' | 'cell'>;
 
 export interface TrainFieldSpec extends NumberFieldSpec {
   key: NumericTrainKey;
@@ -53,6 +53,7 @@ export interface TrainFormValues {
   /** The recipe the fields were filled from ('' for none); sent with the job so training.json records it. */
   recipe: TrainRecipeName | '';
   optimizer: TrainConfig['optimizer'];
+  cell: TrainConfig['cell'];
   /** The numeric fields as typed. */
   fields: Record<NumericTrainKey, string>;
 }
@@ -60,7 +61,7 @@ export interface TrainFormValues {
 export function trainFormValues(defaults: TrainConfig, init: { id: string; corpus: string }): TrainFormValues {
   const fields = {} as Record<NumericTrainKey, string>;
   for (const f of TRAIN_FIELDS) fields[f.key] = fieldText(defaults[f.key]);
-  return { id: init.id, name: '', corpus: init.corpus, backend: 'auto', recipe: '', optimizer: defaults.optimizer, fields };
+  return { id: init.id, name: '', corpus: init.corpus, backend: 'auto', recipe: '', optimizer: defaults.optimizer, cell: defaults.cell, fields };
 }
 
 /**
@@ -68,12 +69,13 @@ export function trainFormValues(defaults: TrainConfig, init: { id: string; corpu
  * '' returns to the engine's defaults.
  */
 export function withRecipe(v: TrainFormValues, recipe: TrainRecipeName | '', defaults: TrainConfig): TrainFormValues {
-  if (recipe === '') return { ...trainFormValues(defaults, v), name: v.name, backend: v.backend };
+  if (recipe === '') return { ...trainFormValues(defaults, v), name: v.name, backend: v.backend, cell: v.cell };
   const values = recipeValues(recipe);
   const fields = { ...v.fields };
   for (const f of TRAIN_FIELDS) if (f.key in values) fields[f.key] = fieldText(values[f.key] as number | null);
   const optimizer = values.optimizer === 'adam' || values.optimizer === 'sgd' ? values.optimizer : v.optimizer;
-  return { ...v, recipe, optimizer, fields };
+  const cell = values.cell === undefined ? v.cell : (values.cell as TrainConfig['cell']);
+  return { ...v, recipe, optimizer, cell, fields };
 }
 
 export interface TrainJobRequest {
@@ -97,7 +99,7 @@ export function checkTrainForm(
   const idError = checkItemId(v.id) ?? (takenIds.has(v.id) ? `the project already has a model '${v.id}'` : null);
   if (idError) errors.id = idError;
   if (!v.corpus) errors.corpus = 'choose the corpus to train on';
-  const config: Record<string, unknown> = { optimizer: v.optimizer, recipe: v.recipe === '' ? null : v.recipe };
+  const config: Record<string, unknown> = { optimizer: v.optimizer, cell: v.cell, recipe: v.recipe === '' ? null : v.recipe };
   for (const f of TRAIN_FIELDS) {
     const parsed = parseNumberField(f, v.fields[f.key] ?? '');
     if (parsed.ok) config[f.key] = parsed.value;
