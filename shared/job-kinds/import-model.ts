@@ -13,8 +13,22 @@ export const ImportModelJobParamsSchema = z.strictObject({
   name: z.string().max(200).optional(),
   /** model.json of a tfjs Layers model; its weight files sit beside it. Exactly one of modelJson and pytorch. */
   modelJson: FilePath.optional(),
-  /** A PyTorch state_dict saved with torch.save (zip format): Embedding → LSTM × L → Linear. */
+  /**
+   * A PyTorch state_dict: saved with torch.save (zip format, .pt/.pth) or with safetensors
+   * (.safetensors), told apart by the file's first bytes. Embedding → LSTM/GRU/RNN × L → Linear.
+   */
   pytorch: FilePath.optional(),
+  /** An ONNX graph: Gather → LSTM/GRU/RNN nodes → MatMul+Add or Gemm. */
+  onnx: FilePath.optional(),
+  /**
+   * Which state_dict keys hold the embedding and the decoder weight, and the key prefix of the
+   * recurrent module, for files whose parts cannot be told apart by suffix and shape.
+   */
+  keys: z
+    .strictObject({ emb: z.string().min(1).optional(), rnn: z.string().optional(), out: z.string().min(1).optional() })
+    .optional(),
+  /** A vanilla RNN's nonlinearity, which a state_dict does not record (default tanh, and the notes say so). */
+  nonlinearity: z.enum(['tanh', 'relu']).optional(),
   /** vocab.json, or a text file with one word per line (line n = id n). */
   vocab: FilePath,
   backend: BackendPreferenceSchema.default('auto'),

@@ -66,6 +66,18 @@ export const ArchitectureSchema = z.object({
 });
 export type Architecture = z.infer<typeof ArchitectureSchema>;
 
+/** What an import would bring in, read from the file before anything is written (the import form's preview). */
+export const DetectedModelSchema = z.object({
+  format: z.enum(['tfjs', 'pytorch', 'safetensors', 'onnx']),
+  architecture: ArchitectureSchema,
+  /** The decoder shares the embedding's weights. */
+  tied: z.boolean(),
+  /** The weights' stored type(s), e.g. 'float32' or 'float16 (converted to float32)'. */
+  dtype: z.string(),
+  notes: z.array(z.string()),
+});
+export type DetectedModel = z.infer<typeof DetectedModelSchema>;
+
 const PosInt = z.number().int().positive();
 
 /**
