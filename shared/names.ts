@@ -20,6 +20,7 @@ export const PROCEDURE_NAMES = [
   'modelList',
   'modelShow',
   'modelDelete',
+  'modelInspect',
   'runList',
   'runShow',
   'runCompare',

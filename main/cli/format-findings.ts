@@ -2,6 +2,7 @@
 // what decided it (its key numbers) and, when it cannot tell, why. Names in the text (run
 // ids, property and class names) may come from users, so control characters are escaped.
 import type { Finding, RunFindings } from '../../shared/schemas/findings';
+import { CELL_LABELS } from '../../shared/schemas/model';
 
 /** Control, line-separator and bidirectional-override characters as \uXXXX, so a name cannot move the cursor or reorder the line. */
 export function escapeControl(text: string): string {
@@ -29,5 +30,6 @@ export function formatFindings(result: RunFindings): string {
     `Run '${result.run}' against the published findings (Verwimp et al. 2018, 2020): ` +
     `${count(true)} hold, ${count(false)} do not hold, ${count(null)} cannot tell` +
     (result.analysisVersion < 2 ? ' (an analysis-version-1 run: re-run the sweep for the missing statistics)' : '');
-  return [escapeControl(head), ...result.findings.map(formatFindingLine), '(each test, and the numbers: --json; see the README, "Checking a run against the paper")'].join('\n');
+  const cell = `Analysed layer: ${CELL_LABELS[result.cell]}${result.caveat ? `. ${result.caveat}` : ''}`;
+  return [escapeControl(head), escapeControl(cell), ...result.findings.map(formatFindingLine), '(each test, and the numbers: --json; see the README, "Checking a run against the paper")'].join('\n');
 }

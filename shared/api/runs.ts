@@ -6,7 +6,7 @@ import { RunRecordSchema } from '../schemas/run';
 import { RunFindingsSchema } from '../schemas/findings';
 
 /** The settings that make two runs measure different things (DESIGN §3): compare with care. */
-export const ComparabilitySettingSchema = z.enum(['state', 'layer', 'normalisation', 'corpus', 'split']);
+export const ComparabilitySettingSchema = z.enum(['cell', 'state', 'layer', 'normalisation', 'corpus', 'split']);
 export type ComparabilitySetting = z.infer<typeof ComparabilitySettingSchema>;
 
 export const ComparabilityWarningSchema = z.object({

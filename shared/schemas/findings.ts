@@ -4,6 +4,7 @@
 // `mnemoscope findings`. The tests themselves are documented in the README ("Checking a run
 // against the paper").
 import { z } from 'zod';
+import { CellSchema } from './model';
 import { ItemIdSchema } from './project';
 
 /** The stable ids, in the order they are reported. */
@@ -44,6 +45,10 @@ export const RunFindingsSchema = z.object({
   run: ItemIdSchema,
   /** the run summary's analysis version (1: made before the statistics some tests need) */
   analysisVersion: z.number().int().positive(),
+  /** the cell of the analysed layer (the published findings were made on LSTMs) */
+  cell: CellSchema.default('lstm'),
+  /** for a cell other than the LSTM: that the expected values come from LSTMs; null for an LSTM */
+  caveat: z.string().nullable().default(null),
   /** one per id of FINDING_IDS, in that order */
   findings: z.array(FindingSchema),
 });

@@ -66,6 +66,26 @@ export const ArchitectureSchema = z.object({
 });
 export type Architecture = z.infer<typeof ArchitectureSchema>;
 
+/** Gate blocks per cell: the G in a layer's kernel [in, G·H] (layouts: main/engine/model/rnn-weights.ts). */
+export const CELL_GATES: Record<Cell, 4 | 3 | 1> = { lstm: 4, gru: 3, 'gru-classic': 3, 'rnn-tanh': 1, 'rnn-relu': 1 };
+
+/**
+ * Trainable parameters: embedding V·E; each recurrent layer G·H·(in + H) + G·H (kernel,
+ * recurrent kernel, bias; in = E for the first layer, the previous layer's H above), plus
+ * G·H for a 'gru' layer's recurrent bias; Dense H_L·V + V.
+ */
+export function countParameters(a: Architecture): number {
+  let total = a.vocabSize * a.embeddingDim;
+  let inputs = a.embeddingDim;
+  for (const layer of a.layers) {
+    const h = layer.units;
+    const g = CELL_GATES[layer.cell] * h;
+    total += g * (inputs + h) + g + (layer.cell === 'gru' ? g : 0);
+    inputs = h;
+  }
+  return total + inputs * a.vocabSize + a.vocabSize;
+}
+
 /** What an import would bring in, read from the file before anything is written (the import form's preview). */
 export const DetectedModelSchema = z.object({
   format: z.enum(['tfjs', 'pytorch', 'safetensors', 'onnx']),
@@ -129,7 +149,13 @@ export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
 
 /** Training options as a request gives them: a named recipe fills what is not given. */
-export const TrainConfigRequestSchema = z.preprocess(applyRecipe, TrainConfigSchema.strict());
+export const TrainConfigRequestSchema = z.preprocess(
+  applyRecipe,
+  TrainConfigSchema.strict().refine((c) => c.cell === 'lstm' || c.forgetBias === 0, {
+    path: ['forgetBias'],
+    message: 'applies to LSTM cells only (a GRU or RNN has no forget gate): leave it at 0',
+  }),
+);
 
 const Finite = z.number().refine(Number.isFinite, 'must be finite');
 const NullableFinite = Finite.nullable();
@@ -187,6 +213,8 @@ const ImportedOriginSchema = z.object({
     modelJson: z.string().optional(),
     /** … or the torch.save state_dict of an imported PyTorch model. */
     pytorch: z.string().optional(),
+    /** … or the ONNX file of an imported ONNX model. */
+    onnx: z.string().optional(),
     vocab: z.string(),
     weightFiles: z.array(z.string()),
   }),
@@ -297,6 +325,14 @@ export const ImportModelParamsSchema = z.object({
   /** Exactly one of modelJson (tfjs Layers) and pytorch (torch.save state_dict). */
   modelJson: z.string().min(1).optional(),
   pytorch: z.string().min(1).optional(),
+  /** … or an ONNX graph (onnx/read-onnx.ts). */
+  onnx: z.string().min(1).optional(),
+  /** PyTorch only: the keys of the parts (see the import-model job's params). */
+  keys: z
+    .strictObject({ emb: z.string().min(1).optional(), rnn: z.string().optional(), out: z.string().min(1).optional() })
+    .optional(),
+  /** PyTorch only: a vanilla RNN's nonlinearity (default tanh). */
+  nonlinearity: z.enum(['tanh', 'relu']).optional(),
   vocab: z.string().min(1),
   outDir: z.string().min(1),
   backend: BackendPreferenceSchema.default('auto'),

@@ -2,6 +2,7 @@
 // disk as runs/<id>/run.json (RunRecord) beside the .npy arrays listed in RUN_ARRAYS.
 // main/engine/runs/ writes and reads these; the UI, export and compare read them.
 import { z } from 'zod';
+import { CellSchema, type Cell } from './model';
 import { ItemIdSchema } from './project';
 import { RunSummarySchema } from './run-summary';
 
@@ -176,8 +177,8 @@ export const RunRecordSchema = z.object({
   corpus: ItemIdSchema,
   split: AnalysisSplitSchema,
   created: z.iso.datetime({ offset: true }),
-  /** the model's shape: vocabulary, embedding size and units per layer */
-  modelShape: z.object({ vocabSize: count, embeddingDim: count, units: z.array(count) }),
+  /** the model's shape: vocabulary, embedding size, units and cell per layer (no cells: run.json written when every model was an LSTM) */
+  modelShape: z.object({ vocabSize: count, embeddingDim: count, units: z.array(count), cells: z.array(CellSchema).optional() }),
   config: RunConfigSchema,
   software: RunSoftwareSchema,
   timings: RunTimingsSchema,
@@ -191,6 +192,16 @@ export const RunRecordSchema = z.object({
 });
 
 export type RunRecord = z.infer<typeof RunRecordSchema>;
+
+/** The cell of each layer of a run's model, bottom first (a run.json without cells is of an LSTM). */
+export function runCells(shape: RunRecord['modelShape']): Cell[] {
+  return shape.units.map((_, i) => shape.cells?.[i] ?? 'lstm');
+}
+
+/** The cell of the layer a run analysed. */
+export function analysedCell(record: Pick<RunRecord, 'modelShape' | 'config'>): Cell {
+  return runCells(record.modelShape)[record.config.layer - 1] ?? 'lstm';
+}
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 export type RunClass = z.infer<typeof RunClassSchema>;
 export type RunArrayInfo = z.infer<typeof RunArrayInfoSchema>;

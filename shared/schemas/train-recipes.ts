@@ -29,7 +29,10 @@ export const TRAIN_RECIPES: Record<TrainRecipeName, TrainRecipe> = {
     description:
       'The authors\' PTB language model: 1 LSTM layer, E 64, H 256, V 10k, SGD lr 1 decayed ×0.8 per epoch from epoch 7, ' +
       'clip 5, dropout 0.5 on embeddings and LSTM outputs, uniform init ±0.05, forget-gate bias 0, 39 epochs, no early stopping.',
+    // An LSTM recipe: it sets the cell too (so the form returns to LSTM when it is chosen);
+    // `--recipe verwimp2018 --cell gru` is the authors' settings with a GRU, as any explicit option wins.
     settings: {
+      cell: { value: 'lstm', source: 'tf_scripts/lm.py: the layers are BasicLSTMCell' },
       layers: { value: 1, source: `${CONFIG}: num_layers 1` },
       embeddingDim: { value: 64, source: `${CONFIG}: embedding_size 64` },
       hiddenSize: { value: 256, source: `${CONFIG}: size 256` },

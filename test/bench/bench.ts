@@ -2,13 +2,14 @@ export {};
 // `npm run bench -- <name>... [--option=value]`: speed figures, printed, never asserted
 // (these machines are noisy).
 //   train      training tokens/s for the default model on each available backend
+//              options: --cell=gru,rnn-tanh or all (default lstm), --backends=wasm,cpu
 //   gradients  state-gradient sweep GFLOP/s and positions/s vs the backend's own matMul rate
 //              options: --sizes=64,200 (H = E), --pairs=3 (alternated 1-worker/all-cores runs)
 //   synthetic  the blind planted-span test over K and seeds (synthetic-sweep.ts; ~20 min, so
 //              only when named)
 // With no name, runs all but synthetic.
 const benches: Record<string, (options: Map<string, string>) => Promise<void>> = {
-  train: async () => (await import('./train-bench')).runTrainBench(),
+  train: async (options) => (await import('./train-bench')).runTrainBench(options),
   gradients: async (options) => (await import('./gradients-bench')).runGradientsBench(options),
   synthetic: async (options) => (await import('./synthetic-sweep')).runSyntheticSweep(options),
 };

@@ -1,8 +1,10 @@
-// `npm run bench -- gradients [--sizes=64,200] [--pairs=3]`: the state-gradient sweep's
-// speed (issue §5). For H = E = 64 and 200 (D = 30, B = 20, random tokens, weights scaled so
-// the LSTM is not saturated): flops, GFLOP/s, positions/s with 1 worker and with all cores,
-// next to the backend's plain matMul rate measured in this run on the sweep's own GEMM
-// shapes. Printed, never asserted.
+// `npm run bench -- gradients [--sizes=64,200] [--pairs=3] [--cells=lstm,gru,gru-classic,rnn-tanh]`:
+// the state-gradient sweep's speed (issue §5). For H = E = 64 and 200 (D = 30, B = 20, random
+// tokens, weights scaled so the cells are not saturated): flops, GFLOP/s, positions/s of an
+// LSTM with 1 worker and with all cores, next to the backend's plain matMul rate measured in
+// this run on the sweep's own GEMM shapes; then, per cell (--cells, 'none' for none), one
+// worker's sweep of h and its share of matMul's rate on that cell's GEMM shape. Printed,
+// never asserted.
 //
 // This machine's speed drifts by 20-30 % from one minute to the next, so the 1-worker and
 // all-core runs alternate in pairs and the ratio is taken within each pair. The workers run
@@ -10,9 +12,10 @@
 // see. Two plain matMuls in two processes at once give the machine's own ceiling for the
 // two-worker ratio.
 //
-// Flop counts: "nominal" = 8·H²·E per (source, step), DESIGN §4's count for the unfolded
-// recurrence (the figure to compare with other implementations); "executed" = what the
-// folded GEMMs actually computed, about half of it (tangent-step.ts explains the folding).
+// Flop counts: "nominal" = 2·G·H²·E per (source, step) with G gate blocks (8·H²·E for the
+// LSTM), DESIGN §4's count for the unfolded recurrence (the figure to compare with other
+// implementations); "executed" = what the folded GEMMs actually computed: for the LSTM about
+// half of it, for the GRUs a third, for an RNN all (tangent-step.ts, tangent-cells.ts).
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
@@ -20,7 +23,9 @@ import { fileURLToPath } from 'node:url';
 import { WORKER_SCRIPT_ENV } from '../../main/engine/jobs/run-in-worker';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../main/engine/model/backend';
-import type { RnnLmWeights } from '../../main/engine/model/rnn-weights';
+import type { Cell, RnnLmWeights } from '../../main/engine/model/rnn-weights';
+import { CellSchema } from '../../shared/schemas/model';
+import { tangentCell } from '../../main/engine/gradients/tangent-cells';
 import { accumulateStateGradients, type StateGradientResult } from '../../main/engine/gradients/parallel-driver';
 import { defaultSlotsPerBlock } from '../../main/engine/gradients/chunk-sweep';
 
@@ -41,8 +46,9 @@ function gaussian(r: () => number, n: number, scale: number): Float32Array {
 }
 
 /** Weights ~ N(0, 1/fan_in) and embeddings ~ N(0, 1/E): gates stay in their responsive range. */
-function benchModel(H: number, E: number): RnnLmWeights {
+function benchModel(H: number, E: number, cell: Cell = 'lstm'): RnnLmWeights {
   const r = rng(H * 31 + E);
+  const GH = tangentCell(cell).gates * H;
   return {
     vocabSize: V,
     embeddingDim: E,
@@ -51,10 +57,12 @@ function benchModel(H: number, E: number): RnnLmWeights {
       {
         inputSize: E,
         units: H,
-        kernel: gaussian(r, E * 4 * H, 1 / Math.sqrt(E)),
-        recurrentKernel: gaussian(r, H * 4 * H, 1 / Math.sqrt(H)),
-        bias: new Float32Array(4 * H),
-        cell: 'lstm' as const, recurrentActivation: 'sigmoid',
+        kernel: gaussian(r, E * GH, 1 / Math.sqrt(E)),
+        recurrentKernel: gaussian(r, H * GH, 1 / Math.sqrt(H)),
+        bias: new Float32Array(GH),
+        ...(cell === 'gru' ? { recurrentBias: new Float32Array(GH) } : {}),
+        cell,
+        recurrentActivation: 'sigmoid',
       },
     ],
     outputKernel: new Float32Array(H * V),
@@ -166,6 +174,8 @@ export async function benchGradients(options: Map<string, string> = new Map()): 
   const sizes = (options.get('sizes') ?? '64,200').split(',').map(Number);
   const pairs = Math.max(1, Number(options.get('pairs') ?? 3));
   if (sizes.some((h) => !Number.isInteger(h) || h < 1)) throw new Error(`--sizes takes positive integers, got '${options.get('sizes')}'`);
+  const cellsOption = options.get('cells') ?? 'lstm,gru,gru-classic,rnn-tanh';
+  const cells = cellsOption === 'none' ? [] : cellsOption.split(',').map((c) => CellSchema.parse(c));
   const cores = os.availableParallelism();
   useBundledWorker();
   const info = await selectBackend('wasm');
@@ -215,11 +225,23 @@ export async function benchGradients(options: Map<string, string> = new Map()): 
       `machine ceiling: ${cores} plain matMul processes at once give ${ceilingRatio.toFixed(2)}× one alone ` +
         `(${ceiling.alone.toFixed(1)} GFLOP/s alone, ${ceiling.together.map((g) => g.toFixed(1)).join(' + ')} together)`,
     );
+    if (cells.length > 0) console.log(`per cell, 1 worker, target h:`);
+    for (const cell of cells) {
+      const width = tangentCell(cell).width * H;
+      const shape = matMulRate(spb * E, H, width, true);
+      const one = await sweep(benchModel(H, E, cell), tokens, 1, 'h');
+      const exec = one.gemmFlops / one.computeSeconds / 1e9;
+      console.log(
+        `  ${cell.padEnd(11)} ${(one.streams * one.length / one.computeSeconds).toFixed(1).padStart(7)} positions/s  ` +
+          `${one.gflops.toFixed(1).padStart(5)} GFLOP/s nominal, ${exec.toFixed(1).padStart(5)} executed = ${(exec / shape.wall).toFixed(2)} of ` +
+          `matMul's ${shape.wall.toFixed(1)} GFLOP/s on [${spb * E}×${H}]·[${H}×${width}]  (sweep ${one.computeSeconds.toFixed(2)} s, flushed ${one.flushedValues})`,
+      );
+    }
   }
 }
 
-function sweep(weights: RnnLmWeights, tokens: Int32Array, workers: number): Promise<StateGradientResult> {
-  return accumulateStateGradients(weights, tokens, { maxDelay: D, streams: B, backend: 'wasm' }, { workers });
+function sweep(weights: RnnLmWeights, tokens: Int32Array, workers: number, state: 'c' | 'h' = 'c'): Promise<StateGradientResult> {
+  return accumulateStateGradients(weights, tokens, { state, maxDelay: D, streams: B, backend: 'wasm' }, { workers });
 }
 
 export const runGradientsBench = benchGradients;

@@ -2,15 +2,17 @@
 // browser against the real engine: create a project, import a corpus (and fail to import a
 // binary file), train a tiny model, run a delay sweep, read σ₁ off the plot's tooltip and
 // check it against run.json on disk, export the plot as SVG and CSV, run a second sweep and
-// compare the two runs, and cancel a training. Each step saves a screenshot of its view to
-// test-results/e2e/<nn>-<view>.png. The steps depend on each other: after the first failure
-// the rest are skipped. Sizes are tiny; the waits are on text and test ids, never on time.
+// compare the two runs, cancel a training, and import a PyTorch GRU whose detected architecture
+// the form shows before importing (the sweep form then offers no cell state c). Each step
+// saves a screenshot of its view to test-results/e2e/<nn>-<view>.png. The steps depend on
+// each other: after the first failure the rest are skipped. Sizes are tiny; the waits are on
+// text and test ids, never on time.
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { launchTarget, readJson, screenshot, SHOTS, type Target } from './harness';
+import { launchTarget, readJson, ROOT, screenshot, SHOTS, type Target } from './harness';
 
 const LONG = 180_000; // a job on a loaded 2-core machine
 const UI = 30_000; // the UI reacting to a click
@@ -369,6 +371,64 @@ describe.sequential('Mnemoscope in a browser: a first session', () => {
     await main().getByRole('button', { name: 'kept', exact: true }).click();
     await main().getByText(/Training was cancelled; the best checkpoint so far \(epoch \d+\) was kept\./).waitFor();
     await screenshot(page, '10-models-kept');
+  });
+
+  step('imports a PyTorch model: the form shows the detected architecture first, and the sweep form knows a GRU has no c', async () => {
+    const fixture = (name: string) => path.join(ROOT, 'test', 'fixtures', 'pytorch', name);
+    await nav('Models', 'Models');
+    await main().getByRole('button', { name: 'Import a model' }).click();
+    const form = main().getByRole('form', { name: 'Import a model' });
+    await form.waitFor();
+    const importButton = form.getByRole('button', { name: 'Import', exact: true });
+    expect(await importButton.isDisabled()).toBe(true);
+    const fact = (label: string) => form.getByTestId('detected-facts').locator(`[data-fact="${label}"] dd`);
+
+    // A vocabulary given as the model: the engine's reason, naming the file; Import stays disabled.
+    await fill('mi-file', fixture('vocab.txt'));
+    const refusal = form.getByRole('alert').filter({ hasText: 'This file cannot be imported' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain(fixture('vocab.txt'));
+    expect(await importButton.isDisabled()).toBe(true);
+
+    // A tied two-layer LSTM, then a GRU: format, cell, layers, sizes and tying, before anything is imported.
+    await fill('mi-file', fixture('lstm-2layer-tied.pt'));
+    await expect.poll(() => fact('Layers').textContent()).toBe('2');
+    expect(await fact('Format').textContent()).toBe('PyTorch state_dict (torch.save)');
+    expect(await fact('Cell').textContent()).toBe('LSTM');
+    expect(await fact('Sizes').textContent()).toBe('E 6 · H 6 → 6 · V 20');
+    expect(await fact('Output').textContent()).toMatch(/^tied to the embedding/);
+    await fill('mi-file', fixture('gru-1layer.pt'));
+    await expect.poll(() => fact('Cell').textContent()).toBe('GRU');
+    expect(await fact('Sizes').textContent()).toBe('E 5 · H 6 · V 20');
+    expect(await fact('Output').textContent()).toBe('its own weights (not tied)');
+    expect(await fact('Weights').textContent()).toBe('float32');
+    expect(await importButton.isDisabled()).toBe(false);
+    expect(await page.locator('#mi-id').inputValue()).toBe('gru-1layer');
+    await screenshot(page, '11-models-import-detected');
+    expect(existsSync(path.join(projectDir, 'models', 'gru-1layer'))).toBe(false);
+
+    await fill('mi-vocab', fixture('vocab.txt'));
+    await importButton.click();
+    await main().getByRole('button', { name: 'gru-1layer', exact: true }).waitFor({ timeout: LONG });
+    const training = await readJson<{ architecture: { layers: { cell: string }[] }; origin: { source: { pytorch?: string } } }>(
+      path.join(projectDir, 'models', 'gru-1layer', 'training.json'),
+    );
+    expect(training.architecture.layers.map((l) => l.cell)).toEqual(['gru']);
+    expect(training.origin.source.pytorch).toBe(fixture('gru-1layer.pt'));
+    const facts = main().getByTestId('model-facts');
+    await facts.waitFor();
+    expect(await facts.locator('[data-fact="Cell"] dd').textContent()).toBe('GRU, sigmoid gates');
+    expect(await facts.locator('[data-fact="Architecture"] dd').textContent()).toBe('V 20 · E 5 · GRU 6');
+
+    // The sweep form: the cell state c is not offered for a GRU, and the reason is given.
+    await main().getByRole('link', { name: 'Run a delay sweep…' }).click();
+    const sweepForm = main().getByRole('form', { name: 'Run a delay sweep' });
+    await sweepForm.waitFor();
+    expect(await sweepForm.locator('#sw-model').inputValue()).toBe('gru-1layer');
+    expect(await sweepForm.locator('#sw-state').inputValue()).toBe('h');
+    expect(await sweepForm.locator('#sw-state option[value="c"]').isDisabled()).toBe(true);
+    await sweepForm.getByText('layer 1 is a GRU: only LSTM layers have a cell state c; target the hidden state h').waitFor();
+    await screenshot(page, '12-sweeps-gru');
   });
 });
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { importCorpus } from '../../main/engine/corpus';
 import { readTrainingData } from '../../main/engine/model/train-task';
 import { trainLanguageModel, architectureFor } from '../../main/engine/model/train-loop';
-import { buildLstmLm } from '../../main/engine/model/lstm-lm';
+import { buildRnnLm } from '../../main/engine/model/rnn-lm';
 import { evaluatePerplexity } from '../../main/engine/model/perplexity';
 import { loadLanguageModel } from '../../main/engine/model/model-files';
 import { selectBackend } from '../../main/engine/model/backend';
@@ -34,7 +34,7 @@ describe('training on a Brown slice', () => {
     const backend = await selectBackend('wasm');
     const V = data.vocab.words.length;
 
-    const untrained = buildLstmLm(architectureFor(config, V), { initScale: config.initScale, seed: config.seed, dropout: 0 });
+    const untrained = buildRnnLm(architectureFor(config, V), { initScale: config.initScale, seed: config.seed, dropout: 0 });
     const before = evaluatePerplexity(untrained, data.valid, { batchSize: 10, bptt: 20 }).perplexity;
     untrained.dispose();
     // Small uniform weights predict nearly uniformly over the vocabulary.

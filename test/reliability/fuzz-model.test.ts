@@ -13,7 +13,7 @@ import type { Engine } from '../../main/engine/handlers/create-engine';
 import { isUserError } from '../../main/engine/jobs/errors';
 import { selectBackend } from '../../main/engine/model/backend';
 import { importTfjsModel } from '../../main/engine/model/import-model';
-import { buildLstmLm } from '../../main/engine/model/lstm-lm';
+import { buildRnnLm } from '../../main/engine/model/rnn-lm';
 import { saveModelWeights } from '../../main/engine/model/model-files';
 import type { MnemoscopeApi } from '../../shared/contract';
 import { literal, settlesWithin } from '../unit/project/fifo';
@@ -57,7 +57,7 @@ beforeAll(async () => {
   project = (await api.projectCreate({ dir: path.join(dir, 'study'), name: 'Fuzz' })).dir;
   out = await tempDir('mnemo-fuzz-model-');
   const src = path.join(dir, 'src');
-  const model = buildLstmLm(
+  const model = buildRnnLm(
     { vocabSize: WORDS.length, embeddingDim: 3, layers: [{ units: 4, cell: 'lstm' as const, recurrentActivation: 'sigmoid' }], outputActivation: 'softmax' },
     { initScale: 0.1, seed: 1, dropout: 0 },
   );

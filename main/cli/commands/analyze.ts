@@ -69,7 +69,7 @@ export function registerAnalyze(program: Command): void {
     .option('--name <name>', 'a display name')
     .addOption(new Option('--split <name>', 'the split').choices(['valid', 'test']).default('test'))
     .addOption(new Option('--state <s>', 'target state: cell c or hidden h').choices(['c', 'h']).default('c'))
-    .option('--layer <n>', 'LSTM layer, 1-based (default: the last)', intOption('layer'))
+    .option('--layer <n>', 'recurrent layer, 1-based (default: the last)', intOption('layer'))
     .option('--max-delay <d>', 'largest delay D (default 30)', intOption('max-delay', 0))
     .option('--streams <b>', 'parallel streams B the tokens are cut into (default 20)', intOption('streams'))
     .option('--max-tokens <n>', 'analyse only the first N tokens of the split', intOption('max-tokens'))

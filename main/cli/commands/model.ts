@@ -1,7 +1,7 @@
 // `mnemoscope train`, `mnemoscope model import` and `mnemoscope eval`: language models in a project.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { runCommand, intOption, floatOption, type CommandIO } from '../command-runner';
 import { formatDuration } from '../progress-bar';
 import { openProject, type ProjectStore } from '../../engine/project';
@@ -19,10 +19,12 @@ import type {
   TrainResult,
   TrainTaskParams,
 } from '../../../shared/schemas/model';
+import { CELL_LABELS, TrainConfigSchema } from '../../../shared/schemas/model';
 import { TrainRecipeNameSchema, type TrainRecipeName } from '../../../shared/schemas/train-recipes';
+import type { KeyOverride } from '../../engine/model/pytorch-keys';
 import { shown } from '../terminal-text';
 
-interface TrainOpts {
+export interface TrainOpts {
   project: string;
   corpus: string;
   id: string;
@@ -40,6 +42,7 @@ interface TrainOpts {
   embDropout?: number;
   forgetBias?: number;
   recipe?: TrainRecipeName;
+  cell?: TrainConfigInput['cell'];
   optimizer?: 'sgd' | 'adam';
   lr?: number;
   clip?: number;
@@ -55,9 +58,11 @@ async function requireNewModelId(store: ProjectStore, id: string): Promise<void>
   if (await store.has('model', id)) throw new UserError(`project already has a model '${id}': choose another --id or delete it first`);
 }
 
-function trainConfig(o: TrainOpts): TrainConfigInput {
+/** The train job's config from the command's options (only those given; the engine fills the rest). */
+export function trainConfig(o: TrainOpts): TrainConfigInput {
   const c: TrainConfigInput = {};
   if (o.recipe !== undefined) c.recipe = o.recipe;
+  if (o.cell !== undefined) c.cell = o.cell;
   if (o.layers !== undefined) c.layers = o.layers;
   if (o.emb !== undefined) c.embeddingDim = o.emb;
   if (o.hidden !== undefined) c.hiddenSize = o.hidden;
@@ -94,10 +99,41 @@ function trainProgress(io: CommandIO): (p: TrainProgress) => void {
   };
 }
 
+interface ModelImportOpts {
+  project: string;
+  tfjs?: string;
+  pytorch?: string;
+  onnx?: string;
+  keys?: KeyOverride;
+  nonlinearity?: 'tanh' | 'relu';
+  vocab: string;
+  id: string;
+  name?: string;
+  backend: BackendPreference;
+  json?: boolean;
+}
+
+/** --keys emb=NAME,rnn=PREFIX,out=NAME (any of the three, each once; rnn= may be empty: keys without a prefix). */
+export function parseKeysOption(value: string): KeyOverride {
+  const keys: KeyOverride = {};
+  for (const part of value.split(',')) {
+    const m = /^(emb|rnn|out)=(.*)$/s.exec(part.trim());
+    if (!m) {
+      throw new InvalidArgumentError(`--keys takes emb=NAME,rnn=PREFIX,out=NAME (any of them, comma-separated), got '${part}' in '${value}'`);
+    }
+    const which = m[1] as keyof KeyOverride;
+    const name = m[2];
+    if (keys[which] !== undefined) throw new InvalidArgumentError(`--keys: ${which}= is given twice in '${value}'`);
+    if (name === '' && which !== 'rnn') throw new InvalidArgumentError(`--keys: ${which}= needs a key name, in '${value}'`);
+    keys[which] = name;
+  }
+  return keys;
+}
+
 export function registerModel(program: Command): void {
   program
     .command('train')
-    .description('train an LSTM language model on a corpus of the project (defaults: the paper authors\' configuration)')
+    .description('train a recurrent (LSTM, GRU, RNN) language model on a corpus of the project (defaults: the paper authors\' LSTM configuration)')
     .requiredOption('--project <dir>', 'the project folder')
     .requiredOption('--corpus <id>', 'the corpus to train on (train split; valid split for perplexity)')
     .requiredOption('--id <id>', 'an id for the new model')
@@ -107,18 +143,23 @@ export function registerModel(program: Command): void {
         ...TrainRecipeNameSchema.options,
       ]),
     )
-    .option('--layers <n>', 'LSTM layers (default 1)', intOption('layers'))
+    .addOption(
+      new Option('--cell <cell>', 'the recurrent cell of every layer (default lstm; gru is PyTorch\'s form, reset gate after h·U)').choices([
+        ...TrainConfigSchema.shape.cell.unwrap().options,
+      ]),
+    )
+    .option('--layers <n>', 'recurrent layers (default 1)', intOption('layers'))
     .option('--emb <n>', 'embedding size (default 64)', intOption('emb'))
-    .option('--hidden <n>', 'LSTM units per layer (default 256)', intOption('hidden'))
+    .option('--hidden <n>', 'units per recurrent layer (default 256)', intOption('hidden'))
     .option('--vocab <n>', 'vocabulary size incl. <unk> and <eos> (default 10000)', intOption('vocab', 3))
     .option('--epochs <n>', 'epochs (default 13)', intOption('epochs'))
     .option('--bptt <n>', 'truncated-BPTT window (default 50)', intOption('bptt'))
     .option('--batch <n>', 'parallel streams (default 20)', intOption('batch'))
     .option('--max-tokens <n>', 'train on the first N training tokens only', intOption('max-tokens'))
     .option('--seed <n>', 'random seed (default 1)', intOption('seed'))
-    .option('--dropout <p>', 'dropout on LSTM outputs (default 0.5)', floatOption('dropout'))
+    .option('--dropout <p>', 'dropout on the recurrent layers\' outputs (default 0.5)', floatOption('dropout'))
     .option('--emb-dropout <p>', 'dropout on the embeddings (default 0.5)', floatOption('emb-dropout'))
-    .option('--forget-bias <x>', 'initial forget-gate bias (default 0; Keras unitForgetBias is 1)', floatOption('forget-bias', -20))
+    .option('--forget-bias <x>', 'initial LSTM forget-gate bias (default 0; Keras unitForgetBias is 1); refused for other cells', floatOption('forget-bias', -20))
     .addOption(new Option('--optimizer <name>', 'optimizer (default sgd)').choices(['sgd', 'adam']))
     .option('--lr <x>', 'learning rate (default 1 for SGD, 0.001 for Adam)', floatOption('lr'))
     .option('--clip <x>', 'gradient-norm clipping, 0 for none (default 5)', floatOption('clip'))
@@ -171,19 +212,30 @@ export function registerModel(program: Command): void {
   const model = program.command('model').description('import and inspect language models');
   model
     .command('import')
-    .description('import a TensorFlow.js Layers model or a PyTorch state_dict (Embedding → LSTM × L → Dense) with its vocabulary')
+    .description('import a TensorFlow.js Layers model, a PyTorch state_dict or an ONNX graph (Embedding → LSTM/GRU/RNN × L → Dense) with its vocabulary')
     .requiredOption('--project <dir>', 'the project folder')
     .option('--tfjs <path>', 'the model.json of a tfjs Layers model (weights files beside it)')
-    .option('--pytorch <path>', 'a state_dict saved with torch.save(model.state_dict(), path): encoder Embedding → rnn LSTM → decoder Linear')
+    .option(
+      '--pytorch <path>',
+      'a state_dict saved with torch.save(model.state_dict(), path) or as .safetensors: Embedding → LSTM/GRU/RNN → Linear',
+    )
+    .option('--onnx <path>', 'an ONNX graph (e.g. from torch.onnx.export): Gather → LSTM/GRU/RNN nodes → MatMul+Add or Gemm')
+    .option('--keys <emb=NAME,rnn=PREFIX,out=NAME>', 'PyTorch: the keys of the embedding and decoder weights and the recurrent module\'s prefix, when they cannot be told apart', parseKeysOption)
+    .addOption(new Option('--nonlinearity <name>', 'PyTorch: a vanilla RNN\'s nonlinearity, which a state_dict does not record (default tanh)').choices(['tanh', 'relu']))
     .requiredOption('--vocab <path>', 'vocab.json, or a text file with one word per line (line n = id n)')
     .requiredOption('--id <id>', 'an id for the model in this project')
     .option('--name <name>', 'a display name')
     .addOption(backendOption())
     .option('--json', 'print one JSON object')
-    .action(async (opts: { project: string; tfjs?: string; pytorch?: string; vocab: string; id: string; name?: string; backend: BackendPreference; json?: boolean }) => {
+    .action(async (opts: ModelImportOpts) => {
       process.exitCode = await runCommand(opts, async (io) => {
-        if ((opts.tfjs === undefined) === (opts.pytorch === undefined)) {
-          throw new UserError('give exactly one of --tfjs FILE (a TensorFlow.js model.json) and --pytorch FILE (a torch.save state_dict)');
+        if ([opts.tfjs, opts.pytorch, opts.onnx].filter((f) => f !== undefined).length !== 1) {
+          throw new UserError(
+            'give exactly one of --tfjs FILE (a TensorFlow.js model.json), --pytorch FILE (a torch.save state_dict) and --onnx FILE (an ONNX graph)',
+          );
+        }
+        if (opts.pytorch === undefined && (opts.keys !== undefined || opts.nonlinearity !== undefined)) {
+          throw new UserError('--keys and --nonlinearity apply to a PyTorch model (--pytorch FILE) only');
         }
         const store = await openProject(path.resolve(opts.project));
         await requireNewModelId(store, opts.id);
@@ -192,7 +244,11 @@ export function registerModel(program: Command): void {
           opts.id,
           (outDir) => {
             const params: ImportModelParams = {
-              ...(opts.tfjs !== undefined ? { modelJson: path.resolve(opts.tfjs) } : { pytorch: path.resolve(opts.pytorch!) }),
+              ...(opts.tfjs !== undefined
+                ? { modelJson: path.resolve(opts.tfjs) }
+                : opts.onnx !== undefined
+                  ? { onnx: path.resolve(opts.onnx) }
+                  : { pytorch: path.resolve(opts.pytorch!), keys: opts.keys, nonlinearity: opts.nonlinearity }),
               vocab: path.resolve(opts.vocab),
               outDir,
               backend: opts.backend,
@@ -202,7 +258,7 @@ export function registerModel(program: Command): void {
           { name: opts.name, signal: io.signal },
         );
         const a = meta.architecture;
-        const shape = `V=${a.vocabSize}, E=${a.embeddingDim}, LSTM ${a.layers.map((l) => `${l.units} (${l.recurrentActivation})`).join(' → ')}`;
+        const shape = `V=${a.vocabSize}, E=${a.embeddingDim}, ${a.layers.map((l) => `${CELL_LABELS[l.cell]} ${l.units}`).join(' → ')}`;
         const notes = meta.notes.length ? `\nnotes: ${meta.notes.join('; ')}` : '';
         return {
           json: { model: { id: opts.id, dir: store.itemDir('model', opts.id), architecture: a, notes: meta.notes } },
@@ -224,7 +280,7 @@ export function registerModel(program: Command): void {
         const meta = await readModelMeta(store.itemDir('model', opts.id));
         const a = meta.architecture;
         const lines = [
-          `model '${opts.id}': V=${a.vocabSize}, E=${a.embeddingDim}, LSTM ${a.layers.map((l) => l.units).join(' → ')} (${a.layers[0].recurrentActivation})`,
+          `model '${opts.id}': V=${a.vocabSize}, E=${a.embeddingDim}, ${a.layers.map((l) => `${CELL_LABELS[l.cell]} ${l.units}${l.cell.startsWith('rnn') ? '' : ` (${l.recurrentActivation} gates)`}`).join(' → ')}`,
         ];
         if (meta.origin.kind === 'trained') {
           const o = meta.origin;
@@ -237,7 +293,7 @@ export function registerModel(program: Command): void {
           }
           if (o.cancelled) lines.push('  (training was cancelled; the best checkpoint was kept)');
         } else {
-          lines.push(`imported from ${shown(meta.origin.source.modelJson ?? meta.origin.source.pytorch ?? '?')}`);
+          lines.push(`imported from ${shown(meta.origin.source.modelJson ?? meta.origin.source.pytorch ?? meta.origin.source.onnx ?? '?')}`);
         }
         return { json: { model: { id: opts.id, ...meta } }, text: lines.join('\n') };
       });

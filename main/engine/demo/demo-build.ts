@@ -9,7 +9,7 @@ import { UserError } from '../jobs/errors';
 import { learningRateAt } from '../model/train-loop';
 import { readJsonFile } from '../project';
 import { DEFAULT_PREPROCESSING, type CorpusManifest } from '../../../shared/schemas/corpus';
-import { ModelMetaSchema, TrainConfigSchema, type ModelMeta, type TrainConfig, type TrainConfigInput } from '../../../shared/schemas/model';
+import { countParameters, ModelMetaSchema, TrainConfigSchema, type ModelMeta, type TrainConfig, type TrainConfigInput } from '../../../shared/schemas/model';
 import type { RunRecord } from '../../../shared/schemas/run';
 import { applyRecipe } from '../../../shared/schemas/train-recipes';
 import { DemoFileSchema, type DemoCurves, type DemoFile } from './demo-manifest';
@@ -133,16 +133,9 @@ export async function findCopiedModel(demoDir: string, spec: DemoCopiedModelSpec
   );
 }
 
-/** Parameters of a 1-layer LSTM LM as the app builds it (embedding, LSTM, softmax with bias). */
+/** Parameters of the model as the app builds it (embedding, recurrent layers, softmax with bias). */
 export function parameterCount(meta: ModelMeta): number {
-  const a = meta.architecture;
-  let n = a.vocabSize * a.embeddingDim;
-  let input = a.embeddingDim;
-  for (const l of a.layers) {
-    n += 4 * l.units * (input + l.units + 1);
-    input = l.units;
-  }
-  return n + a.vocabSize * (input + 1);
+  return countParameters(meta.architecture);
 }
 
 /** The per-delay curves of a run that the READMEs quote: σ₁ (with its SE), Σσ, the ratios, and m and cos(d, H₅) per property. */

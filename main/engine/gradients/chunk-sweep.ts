@@ -7,9 +7,10 @@
 // of that stream's GEMM inputs:
 //   layer 1:  In_1 = [dh¹_{t-1}]               (a new source is left out: its rows are fold(W¹))
 //   layer m:  In_m = [dh^{m-1}_t | dh^m_{t-1}]  (one GEMM with the stacked [W^m; U^m])
-// The right-hand side is the stream's folded M (tangent-step.ts), so there is one 2-D GEMM
-// per stream, layer and block of sources. Next step's inputs are allocated before the
-// fused loop runs, and the loop writes each surviving source's dh straight into its next
+// The right-hand side is the stream's folded M (tangent-step.ts, tangent-cells.ts), so there
+// is one 2-D GEMM per stream, layer and block of sources; each layer's cell decides M's width
+// and whether a memory-cell tangent dc is kept (the LSTM's). Next step's inputs are allocated
+// before the fused loop runs, and the loop writes each surviving source's dh straight into its next
 // row (position p - expired): nothing is copied or compacted. All layers of a block run
 // before the next block so the GEMM output is still in cache when the loop reads it, and
 // blocks run position-major across streams so the sources that add into the same
@@ -18,8 +19,9 @@ import type { RnnLmWeights } from '../model/rnn-weights';
 import { JobCancelledError } from '../jobs/errors';
 import type { F32Buf } from './buffers';
 import type { GemmEngine, GemmMatrix } from './gemm-engine';
-import { LstmForward } from './lstm-forward';
-import { COEF_COUNT, zeroRows, type TangentKernels } from './tangent-step';
+import { RecurrentForward } from './cell-forward';
+import { tangentCell, type TangentCell } from './tangent-cells';
+import { zeroRows, type TangentKernels } from './tangent-step';
 import { PendingSums, type SumBuffers } from './accumulator';
 import type { TokenIndex } from './class-index';
 import { groupOf } from './stream-layout';
@@ -46,9 +48,9 @@ export interface Chunk {
 }
 
 export interface SweepStats {
-  /** nominal flops: 8·E·H_m·K_m per (source, step) and layer, the count of DESIGN §4 for the unfolded recurrence */
+  /** nominal flops: 2·E·(G·H_m)·K_m per (source, step) and layer (G gate blocks), the count of DESIGN §4 for the unfolded recurrence */
   flops: number;
-  /** flops the GEMMs actually executed (folded: 4·E·H_m·K_m per source row block) */
+  /** flops the GEMMs actually executed (folded: 2·E·(width·H_m)·K_m per source, and gru-classic's product terms) */
   gemmFlops: number;
   /** tangent values flushed to zero below FLUSH_BELOW */
   flushed: number;
@@ -66,7 +68,7 @@ export interface SweepHooks {
 
 export function defaultSlotsPerBlock(_H: number, E: number): number {
   // ~512 GEMM rows: XNNPACK is near its best from there on, and the block's output
-  // (rows × 2H floats) stays small enough to be read back from cache
+  // (rows × 2H floats at most) stays small enough to be read back from cache
   return Math.max(1, Math.round(512 / E));
 }
 
@@ -80,13 +82,15 @@ interface RunState {
   slotGroup: Int32Array;
   slotToken: Int32Array;
   streams: StreamStep[];
-  /** per layer: cell tangents [S·R, E, H_m] and this step's coefficients [S, COEF_COUNT, H_m] */
-  dcRing: F32Buf[];
+  /** per layer: memory-cell tangents [S·R, E, H_m] (LSTM layers, else null) and this step's coefficients [S, coefRows, H_m] */
+  dcRing: (F32Buf | null)[];
   coefs: F32Buf[];
   /** target h: the target layer's dh of every source of the current block, [S, spb, E, H_L] (kept until the flush) */
   dhKeep: F32Buf | null;
-  /** scratch: fold(W¹) for a new source */
+  /** scratch: fold(W¹) for a new source, [E, width·H_1] (folded where it is used: it stays in cache) */
   freshRows: F32Buf;
+  /** gru-classic at layer 1, per stream: this step's product term of the W¹ rows, [E, H_1] (else empty) */
+  freshTerm: F32Buf[];
   /** accumulator additions of the current block of every stream */
   pending: PendingSums;
 }
@@ -108,9 +112,10 @@ export class ChunkSweep {
   private readonly K: number[];
   /** column where layer m's own recurrent part starts in its GEMM input */
   private readonly rc: number[];
-  /** unfolded right-hand sides [K_m, 4H_m]: U¹, or [W^m; U^m]; and W¹ for new sources */
+  /** unfolded right-hand sides [K_m, G·H_m]: U¹, or [W^m; U^m]; and W¹ for new sources */
   private readonly stacked: F32Buf[];
   private readonly kernel1: F32Buf;
+  private readonly cells: TangentCell[];
   private readonly spb: number;
   readonly stats: SweepStats = { flops: 0, gemmFlops: 0, flushed: 0, pairs: 0, positions: 0 };
 
@@ -129,6 +134,10 @@ export class ChunkSweep {
     this.L = L;
     this.E = weights.embeddingDim;
     const layers = weights.layers.slice(0, L);
+    this.cells = layers.map((l) => tangentCell(l.cell));
+    if (settings.target === 'c' && !this.cells[L - 1].memory) {
+      throw new Error(`target c needs an LSTM layer; layer ${L} is a ${layers[L - 1].cell}`);
+    }
     this.H = layers.map((l) => l.units);
     this.K = layers.map((l, m) => (m === 0 ? l.units : l.inputSize + l.units));
     this.rc = layers.map((l, m) => (m === 0 ? 0 : l.inputSize));
@@ -158,13 +167,13 @@ export class ChunkSweep {
 
   /** Runs the sweep over one chunk, adding into the accumulator given at construction. */
   run(chunk: Chunk, hooks: SweepHooks = {}): void {
-    const { E, L, H, K, rc, spb, engine, kernels, stacked } = this;
+    const { E, L, H, K, rc, spb, engine, cells } = this;
     const space = engine.space;
     const { streams: S, length: T, tokens, sampleMask } = chunk;
     const D = this.settings.maxDelay;
     const R = D + 1;
-    // on the wasm heap the forward's pre-activations go through XNNPACK too (see LstmForward)
-    const fwd = new LstmForward(this.weights, L, S, space.heap ? engine : null);
+    // on the wasm heap the forward's pre-activations go through XNNPACK too (see RecurrentForward)
+    const fwd = new RecurrentForward(this.weights, L, S, space.heap ? engine : null);
     const owned: F32Buf[] = [];
     const alloc = (n: number) => {
       const b = space.f32(n);
@@ -172,10 +181,11 @@ export class ChunkSweep {
       owned.push(b);
       return b;
     };
-    const dcRing = H.map((h) => alloc(S * R * E * h));
-    const coefs = H.map((h) => alloc(S * COEF_COUNT * h));
+    const dcRing = H.map((h, m) => (cells[m].memory ? alloc(S * R * E * h) : null));
+    const coefs = H.map((h, m) => alloc(S * cells[m].coefRows * h));
     const dhKeep = this.settings.target === 'h' ? alloc(S * spb * E * H[L - 1]) : null;
-    const freshRows = alloc(E * 2 * H[0]);
+    const freshRows = alloc(E * cells[0].width * H[0]);
+    const freshTerm = cells[0].product ? Array.from({ length: S }, () => alloc(E * H[0])) : [];
     // per-stream FIFO: the ring slot of position p is b·R + (head[b] + p) % R
     const head = new Int32Array(S);
     const count = new Int32Array(S);
@@ -214,7 +224,7 @@ export class ChunkSweep {
       streams.push({ fresh: false, expiring: 0, cur: allocate(0, starts(b, 0) ? 1 : 0), next: [], weights: H.map(() => null) });
     }
     const pending = new PendingSums(this.sums);
-    const state: RunState = { R, head, count, slotSource, slotGroup, slotToken, streams, dcRing, coefs, dhKeep, freshRows, pending };
+    const state: RunState = { R, head, count, slotSource, slotGroup, slotToken, streams, dcRing, coefs, dhKeep, freshRows, freshTerm, pending };
     try {
       for (let t = 0; t < T; t++) {
         if (hooks.isCancelled?.()) throw new JobCancelledError();
@@ -252,10 +262,10 @@ export class ChunkSweep {
           const st = streams[b];
           const nOld = count[b] - (st.fresh ? 1 : 0);
           for (let m = 0; m < L; m++) {
-            if (count[b] === 0 || (m === 0 && nOld === 0)) continue;
-            const w = engine.matrix(K[m], 2 * H[m]);
-            st.weights[m] = w;
-            kernels.fold(stacked[m], K[m], H[m], coefs[m], b * COEF_COUNT * H[m], w);
+            const old = count[b] > 0 && (m > 0 || nOld > 0);
+            const term = m === 0 && st.fresh && cells[0].product ? freshTerm[b] : null;
+            if (old) st.weights[m] = engine.matrix(K[m], cells[m].width * H[m]);
+            if (old || term) this.fold(b, m, st.weights[m], term, coefs[m]);
           }
         }
         // 4. blocks of sources, position-major across streams; then the block's additions,
@@ -264,7 +274,7 @@ export class ChunkSweep {
           for (let b = 0; b < S; b++) {
             if (p0 < count[b]) this.block(state, b, j, p0, t, last);
           }
-          pending.flush(kernels);
+          pending.flush(this.kernels);
         }
         // 5. retire this step's inputs and weights, and the expired sources
         for (let b = 0; b < S; b++) {
@@ -290,10 +300,41 @@ export class ChunkSweep {
     }
   }
 
+  /**
+   * Stream b's M of layer m into `w`. gru-classic first forms its product term
+   * Y = ([W;U]_r·diag(q))·(U_h·diag(cx)); at layer 1 with a new source its first E rows
+   * belong to W¹ and are kept in `term` for that source's fold.
+   */
+  private fold(b: number, m: number, w: GemmMatrix | null, term: F32Buf | null, coef: F32Buf): void {
+    const { E, H, K, rc, cells, kernels, engine, stacked, kernel1 } = this;
+    const { cell, coefRows, product } = cells[m];
+    const Hm = H[m];
+    const coefOff = b * coefRows * Hm;
+    if (!product) {
+      if (w) kernels.fold(cell, stacked[m], K[m], rc[m], Hm, coef, coefOff, w, null, 0);
+      return;
+    }
+    const top = term ? E : 0;
+    const A = engine.matrix(top + K[m], Hm);
+    const P = engine.matrix(Hm, Hm);
+    try {
+      if (term) kernels.classicFactors(kernel1, E, E, Hm, coef, coefOff, A, 0, null);
+      kernels.classicFactors(stacked[m], K[m], rc[m], Hm, coef, coefOff, A, top * Hm, P);
+      const Y = engine.multiply(A, P);
+      this.stats.gemmFlops += 2 * (top + K[m]) * Hm * Hm;
+      if (w) kernels.fold(cell, stacked[m], K[m], rc[m], Hm, coef, coefOff, w, Y, top * Hm);
+      if (term) term.array().set(Y.array().subarray(Y.base, Y.base + E * Hm), term.base);
+    } finally {
+      engine.releaseOutput();
+      engine.release(A);
+      engine.release(P);
+    }
+  }
+
   /** One block of one stream's sources: every layer's GEMM and fused kernel, then accumulation. */
   private block(state: RunState, b: number, j: number, p0: number, t: number, last: boolean): void {
-    const { E, L, H, K, rc, spb, engine, kernels } = this;
-    const { R, slotSource, slotGroup, slotToken, dcRing, coefs, dhKeep, freshRows, pending } = state;
+    const { E, L, H, K, rc, spb, engine, kernels, cells } = this;
+    const { R, slotSource, slotGroup, slotToken, dcRing, coefs, dhKeep, freshRows, freshTerm, pending } = state;
     const { offsets, members, word } = this.index;
     const targetC = this.settings.target === 'c';
     const st = state.streams[b];
@@ -303,15 +344,19 @@ export class ChunkSweep {
     const nOld = n - (st.fresh ? 1 : 0);
     for (let m = 0; m < L; m++) {
       const Hm = H[m];
+      const cell = cells[m];
+      const width = cell.width * Hm;
       const end = m === 0 ? Math.min(p1, nOld) : p1;
       const g = end > p0 ? engine.multiply(st.cur[m][j], st.weights[m] as GemmMatrix) : null;
-      if (g) this.stats.gemmFlops += 4 * (end - p0) * E * Hm * K[m];
+      if (g) this.stats.gemmFlops += 2 * (end - p0) * E * width * K[m];
       for (let p = p0; p < p1; p++) {
         const r = b * R + ((head + p) % R);
         const s = slotSource[r];
         const fresh = s === t;
         const useFresh = m === 0 && fresh;
-        if (useFresh) kernels.fold(this.kernel1, E, H[0], coefs[0], b * COEF_COUNT * H[0], freshRows);
+        if (useFresh) {
+          kernels.fold(cell.cell, this.kernel1, E, E, Hm, coefs[0], b * cell.coefRows * Hm, freshRows, cell.product ? freshTerm[b] : null, 0);
+        }
         // dh goes to next step's row of this layer (if the source survives) and to this
         // step's input of the layer above
         let o1: F32Buf | null = null;
@@ -330,12 +375,12 @@ export class ChunkSweep {
           Hm,
           E,
           useFresh ? freshRows : (g as F32Buf),
-          useFresh ? 0 : (p - p0) * E * 2 * Hm,
+          useFresh ? 0 : (p - p0) * E * width,
           dcRing[m],
           r * E * Hm,
           fresh,
           coefs[m],
-          b * COEF_COUNT * Hm,
+          b * cell.coefRows * Hm,
           keep,
           keepOff,
           o1,
@@ -345,10 +390,10 @@ export class ChunkSweep {
           (p - p0) * E * (up ? K[m + 1] : 0),
           up ? K[m + 1] : 0,
         );
-        this.stats.flops += 8 * E * Hm * (m === 0 ? (fresh ? 0 : Hm) : rc[m] + (fresh ? 0 : Hm));
+        this.stats.flops += 2 * E * cell.gates * Hm * (m === 0 ? (fresh ? 0 : Hm) : rc[m] + (fresh ? 0 : Hm));
         if (!up) {
           const tok = slotToken[r];
-          pending.add(targetC ? dcRing[m] : (dhKeep as F32Buf), targetC ? r * E * Hm : keepOff, t - s, slotGroup[r],
+          pending.add(targetC ? (dcRing[m] as F32Buf) : (dhKeep as F32Buf), targetC ? r * E * Hm : keepOff, t - s, slotGroup[r],
             members, offsets[tok], offsets[tok + 1], word[tok]);
           this.stats.pairs++;
         }

@@ -3,6 +3,7 @@
 // own worker thread (one tfjs backend each), and merges the partial SUMS exactly.
 import os from 'node:os';
 import type { RnnLmWeights } from '../model/rnn-weights';
+import { hasCellState } from '../model/rnn-weights';
 import type { BackendPreference } from '../model/backend';
 import { JobCancelledError, UserError } from '../jobs/errors';
 import { inProcessContext } from '../jobs/task-context';
@@ -17,7 +18,7 @@ import { layoutStreams, samplePositions, splitRange } from './stream-layout';
 export interface StateGradientOptions {
   /** target state, default 'c' (the cell state, as in the paper) */
   state?: TargetState;
-  /** 1-based LSTM layer, default the last */
+  /** 1-based recurrent layer, default the last */
   layer?: number;
   /** largest delay D, default 30 */
   maxDelay?: number;
@@ -101,9 +102,9 @@ export interface StateGradientResult extends GradientBlockSums {
    */
   classes: ({ name: string; groupSum: Float64Array | null; groupCount: Float64Array | null } & GradientBlockSums)[];
   words: ({ tokenId: number } & GradientBlockSums)[];
-  /** nominal flops, 8·E·H_m·K_m per (source, step) and layer (DESIGN §4's count) */
+  /** nominal flops, 2·E·(G·H_m)·K_m per (source, step) and layer with G gate blocks (DESIGN §4's count for the LSTM's G = 4) */
   flops: number;
-  /** flops the folded GEMMs actually executed (about half of `flops`) */
+  /** flops the folded GEMMs actually executed (LSTM: about half of `flops`; GRU a third; RNN all) */
   gemmFlops: number;
   /** nominal flops / computeSeconds */
   gflops: number;
@@ -126,12 +127,12 @@ export interface StateGradientResult extends GradientBlockSums {
   warnings: string[];
 }
 
-/** Memory the sweep of one stream needs (dc ring + two generations of GEMM inputs), bytes. */
+/** Memory the sweep of one stream needs (the LSTM layers' dc ring + two generations of GEMM inputs), bytes. */
 function bytesPerStream(w: RnnLmWeights, layer: number, maxDelay: number): number {
   let perRow = 0;
   for (let m = 0; m < layer; m++) {
     const l = w.layers[m];
-    perRow += l.units + 2 * (m === 0 ? l.units : l.inputSize + l.units);
+    perRow += (hasCellState(l.cell) ? l.units : 0) + 2 * (m === 0 ? l.units : l.inputSize + l.units);
   }
   return (maxDelay + 1) * w.embeddingDim * perRow * 4;
 }

@@ -1,7 +1,9 @@
 // One worker's share of an analysis: a contiguous range of streams, swept chunk by chunk
 // (at most `chunkStreams` streams at a time, which bounds the tangent memory) into one
 // set of partial sums. Pure with respect to threads: the task and the tests call it.
-import type { RnnLmWeights } from '../model/rnn-weights';
+import type { Cell, RnnLmWeights } from '../model/rnn-weights';
+import { hasCellState } from '../model/rnn-weights';
+import { CELL_LABELS } from '../../../shared/schemas/model';
 import { UserError } from '../jobs/errors';
 import { createSumBuffers, exportSums, type GradientSums } from './accumulator';
 import { ChunkSweep, type SweepHooks, type SweepStats, type TargetState } from './chunk-sweep';
@@ -34,14 +36,26 @@ export interface SweepJob {
   slotsPerBlock?: number;
 }
 
+/**
+ * Refuses target c on a layer without a memory cell (GRU, RNN). Called where an analysis is
+ * asked for (prepareRun, from the model's architecture) and again by every sweep.
+ */
+export function checkTargetState(target: TargetState, layer: number, cell: Cell): void {
+  if (target !== 'c' || hasCellState(cell)) return;
+  const label = CELL_LABELS[cell];
+  const article = label.startsWith('R') ? 'an' : 'a'; // "an RNN", "a GRU"
+  throw new UserError(`the state c exists only in LSTM layers; layer ${layer} is ${article} ${label}: use --state h`);
+}
+
 export function validateJob(job: SweepJob): void {
   const { weights: w } = job;
   if (!Number.isInteger(job.maxDelay) || job.maxDelay < 0) throw new UserError(`max delay must be ≥ 0, got ${job.maxDelay}`);
   if (!Number.isInteger(job.groups) || job.groups < 1) throw new UserError(`groups must be ≥ 1, got ${job.groups}`);
   if (job.target !== 'c' && job.target !== 'h') throw new UserError(`state must be 'c' or 'h', got '${String(job.target)}'`);
   if (!Number.isInteger(job.layer) || job.layer < 1 || job.layer > w.layers.length) {
-    throw new UserError(`layer ${job.layer} does not exist: the model has ${w.layers.length} LSTM layer(s)`);
+    throw new UserError(`layer ${job.layer} does not exist: the model has ${w.layers.length} recurrent layer(s)`);
   }
+  checkTargetState(job.target, job.layer, w.layers[job.layer - 1].cell);
   if (job.tokens.length !== job.streams * job.length) throw new Error('token array does not match streams × length');
   for (let i = 0; i < job.tokens.length; i++) {
     const v = job.tokens[i];

@@ -3,7 +3,7 @@
 // wrote it, so the only full passes over memory are the GEMM and the fused SIMD kernels
 // (DESIGN §5: every extra elementwise pass costs a few % of the GEMM).
 //
-// Orientation: out[rows, 2H] = tangents[rows, K] · M[K, 2H] (tangent-step.ts). tfjs-wasm
+// Orientation: out[rows, w] = tangents[rows, K] · M[K, w] (w = 2H or H, tangent-cells.ts). tfjs-wasm
 // hands the right operand to XNNPACK as fully-connected weights (packed once per tensor,
 // freed with it); the tangent rows are the "batch", XNNPACK's fast case (2-D, no transpose).
 import * as tf from '@tensorflow/tfjs';

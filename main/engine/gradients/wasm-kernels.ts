@@ -2,6 +2,7 @@
 // backend's own memory so that they read and write tensors in place. Measured on the
 // sweep's shapes they are ~10× faster than the JS loops, which otherwise cost as much as
 // the GEMM itself (a JS elementwise step runs at ~5–10 ns per value here).
+import type { Cell } from '../model/rnn-weights';
 import type { BufferSpace, F32Buf, F64Buf } from './buffers';
 import type { TangentKernels } from './tangent-step';
 import { KERNELS_WASM_BASE64 } from './wasm/kernels-binary';
@@ -9,6 +10,10 @@ import { wasmApi, type WasmMemory, type WasmModule } from './wasm-runtime';
 
 interface KernelExports {
   fold(W: number, rows: number, H: number, coef: number, out: number): void;
+  fold_gru(S: number, rows: number, rf: number, H: number, coef: number, out: number): void;
+  fold_gru_classic(S: number, rows: number, rf: number, H: number, coef: number, out: number, Y: number): void;
+  fold_rnn(S: number, rows: number, H: number, coef: number, out: number): void;
+  classic_factors(S: number, rows: number, rf: number, H: number, coef: number, A: number, P: number): void;
   advance(
     H: number,
     E: number,
@@ -22,8 +27,12 @@ interface KernelExports {
     o2: number,
     s2: number,
   ): number;
+  advance_h(H: number, E: number, g: number, dh: number, o1: number, s1: number, o2: number, s2: number): number;
   accumulate_many(acc: number, srcs: number, count: number, n: number): void;
 }
+
+/** A fold export with the common argument list (addresses). */
+type WasmFold = (S: number, rows: number, rf: number, H: number, coef: number, out: number, extra: number) => void;
 
 let compiled: WasmModule | null = null;
 
@@ -45,12 +54,29 @@ export function createWasmKernels(memory: WasmMemory, space: BufferSpace): Tange
   compiled ??= new wasmApi.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
   const x = new wasmApi.Instance(compiled, { env: { memory } }).exports as unknown as KernelExports;
   let addresses: F64Buf | null = null;
+  const rnn: WasmFold = (S, rows, _rf, H, coef, out) => x.fold_rnn(S, rows, H, coef, out);
+  const folds: Record<Cell, WasmFold> = {
+    lstm: (S, rows, _rf, H, coef, out) => x.fold(S, rows, H, coef, out),
+    gru: (S, rows, rf, H, coef, out) => x.fold_gru(S, rows, rf, H, coef, out),
+    'gru-classic': (S, rows, rf, H, coef, out, extra) => {
+      if (extra === 0) throw new Error('gru-classic fold needs its product term');
+      x.fold_gru_classic(S, rows, rf, H, coef, out, extra);
+    },
+    'rnn-tanh': rnn,
+    'rnn-relu': rnn,
+  };
   return {
     name: 'wasm SIMD',
-    fold(W, rows, H, coef, coefOff, out) {
-      x.fold(addr32(W, 0), rows, H, addr32(coef, coefOff), addr32(out, 0));
+    fold(cell, S, rows, recurrentFrom, H, coef, coefOff, out, extra, extraOff) {
+      folds[cell](addr32(S, 0), rows, recurrentFrom, H, addr32(coef, coefOff), addr32(out, 0), extra ? addr32(extra, extraOff) : 0);
+    },
+    classicFactors(S, rows, recurrentFrom, H, coef, coefOff, A, aOff, P) {
+      x.classic_factors(addr32(S, 0), rows, recurrentFrom, H, addr32(coef, coefOff), addr32(A, aOff), P ? addr32(P, 0) : 0);
     },
     advance(H, E, g, gOff, dc, dcOff, fresh, coef, coefOff, dh, dhOff, o1, o1Off, s1, o2, o2Off, s2) {
+      if (!dc) {
+        return x.advance_h(H, E, addr32(g, gOff), dh ? addr32(dh, dhOff) : 0, o1 ? addr32(o1, o1Off) : 0, s1, o2 ? addr32(o2, o2Off) : 0, s2);
+      }
       return x.advance(
         H,
         E,

@@ -1,10 +1,11 @@
 // Listing, showing and deleting models. Training, import and evaluation are jobs.
+import { inspectModelFile } from '../model/detect-model-file';
 import { readModelMetaJson, summariseModel, weightsBytes } from './model-summary';
 import type { EngineContext, HandlerGroup } from './types';
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-export function modelHandlers(ctx: EngineContext): HandlerGroup<'modelList' | 'modelShow' | 'modelDelete'> {
+export function modelHandlers(ctx: EngineContext): HandlerGroup<'modelList' | 'modelShow' | 'modelDelete' | 'modelInspect'> {
   return {
     modelList: async ({ project }) => {
       const store = await ctx.projects.get(project);
@@ -36,5 +37,7 @@ export function modelHandlers(ctx: EngineContext): HandlerGroup<'modelList' | 'm
       await (await ctx.projects.get(project)).deleteItem('model', id);
       return { deleted: id };
     },
+    // In the engine's own thread, as corpusPreview reads its file: a language model's file is read whole, once.
+    modelInspect: async ({ path, keys, nonlinearity }) => inspectModelFile(path, { keys, nonlinearity }),
   };
 }

@@ -1,9 +1,12 @@
 // Which settings make a set of runs not comparable (issue 4 §2, Compare): runs of different
 // models are what a comparison is for, but the target state, the layer, the normalisation,
 // the corpus and the split change what Ḡ_τ measures (DESIGN §3), so curves that differ in
-// them differ for reasons other than the models.
+// them differ for reasons other than the models. A different cell in the analysed layer
+// (LSTM, GRU, vanilla RNN) is named too: the curves then compare architectures, not only
+// trained weights.
 import type { ComparabilitySetting, ComparabilityWarning } from '../../../shared/api/runs';
-import type { RunRecord } from '../../../shared/schemas/run';
+import { CELL_LABELS } from '../../../shared/schemas/model';
+import { analysedCell, type RunRecord } from '../../../shared/schemas/run';
 
 interface SettingRule {
   setting: ComparabilitySetting;
@@ -12,6 +15,11 @@ interface SettingRule {
 }
 
 const RULES: SettingRule[] = [
+  {
+    setting: 'cell',
+    value: (r) => CELL_LABELS[analysedCell(r)],
+    why: 'the analysed layers are different recurrent cells (only an LSTM has a cell state c), so the curves differ by architecture as well as by training',
+  },
   { setting: 'state', value: (r) => r.config.state, why: 'gradients of the cell state c and of the output h are on different scales' },
   { setting: 'layer', value: (r) => `${r.config.layer} of ${r.config.layers}`, why: 'each layer keeps its own memory' },
   {
@@ -24,6 +32,7 @@ const RULES: SettingRule[] = [
 ];
 
 const LABEL: Record<ComparabilitySetting, string> = {
+  cell: 'cell',
   state: 'target state',
   layer: 'layer',
   normalisation: 'normalisation',
@@ -31,7 +40,7 @@ const LABEL: Record<ComparabilitySetting, string> = {
   split: 'split',
 };
 
-/** One warning per setting in which the runs do not all agree, in the order state, layer, normalisation, corpus, split. */
+/** One warning per setting in which the runs do not all agree, in the order cell, state, layer, normalisation, corpus, split. */
 export function comparabilityWarnings(records: readonly RunRecord[]): ComparabilityWarning[] {
   const warnings: ComparabilityWarning[] = [];
   for (const rule of RULES) {

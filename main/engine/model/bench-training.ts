@@ -1,13 +1,13 @@
-// Training throughput of the default model on random token data: one warm-up step (first
+// Training throughput of the default model (or another cell or size) on random token data: one warm-up step (first
 // calls compile kernels and allocate), then `batches` timed SGD steps of B×T tokens.
 import type { TrainConfig, TrainConfigInput } from '../../../shared/schemas/model';
 import { TrainConfigSchema } from '../../../shared/schemas/model';
 import type { BackendPreference } from './backend';
 import { selectBackend } from './backend';
 import { batchify, windowAt } from './batchify';
-import type { LstmState } from './lstm-forward';
+import type { RnnState } from './lstm-forward';
 import { zeroState } from './lstm-forward';
-import { buildLstmLm, modelTensors } from './lstm-lm';
+import { buildRnnLm, modelTensors } from './rnn-lm';
 import { sgd } from './optimizer';
 import { trainStep } from './train-step';
 import { mulberry32 } from './seeded-random';
@@ -16,7 +16,7 @@ import { architectureFor } from './train-loop';
 export interface BenchTrainingResult {
   backend: string;
   description: string;
-  config: Pick<TrainConfig, 'layers' | 'embeddingDim' | 'hiddenSize' | 'vocabSize' | 'batchSize' | 'bptt'>;
+  config: Pick<TrainConfig, 'cell' | 'layers' | 'embeddingDim' | 'hiddenSize' | 'vocabSize' | 'batchSize' | 'bptt'>;
   batches: number;
   /** Seconds of the untimed warm-up step. */
   warmupSeconds: number;
@@ -36,7 +36,7 @@ export async function benchTraining(
   const rng = mulberry32(cfg.seed);
   const tokens = Int32Array.from({ length: cfg.batchSize * (cfg.bptt * (batches + 1) + 1) }, () => Math.floor(rng() * V));
   const data = batchify(tokens, cfg.batchSize, V, 'benchmark data');
-  const model = buildLstmLm(architectureFor(cfg, V), {
+  const model = buildRnnLm(architectureFor(cfg, V), {
     initScale: cfg.initScale,
     seed: cfg.seed,
     dropout: cfg.dropout,
@@ -45,7 +45,7 @@ export async function benchTraining(
   const params = modelTensors(model);
   const opt = sgd();
   const drop = { rng, embedding: cfg.embeddingDropout, output: cfg.dropout };
-  let state: LstmState = zeroState(params, cfg.batchSize);
+  let state: RnnState = zeroState(params, cfg.batchSize);
   const step = (k: number) => {
     state = trainStep(params, opt, windowAt(data, cfg.bptt, k), state, drop, 1, cfg.clipNorm).state;
   };
@@ -60,6 +60,7 @@ export async function benchTraining(
       backend: info.name,
       description: info.description,
       config: {
+        cell: cfg.cell,
         layers: cfg.layers,
         embeddingDim: cfg.embeddingDim,
         hiddenSize: cfg.hiddenSize,

@@ -10,6 +10,8 @@ import { writeFileAtomic, writeJsonAtomic } from '../project/atomic-write';
 import { parseJsonText, readTextFile, validateJson } from '../project/read-json';
 import { openRegularFile } from '../project/safe-open';
 import { checkWeightsFit, runningBackend } from './memory-budget';
+// Registers the custom 'ResetAfterGRU' layer class before any model is deserialized.
+import './reset-after-gru';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';

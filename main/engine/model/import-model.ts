@@ -4,12 +4,16 @@
 // models have (model.json + weights.bin, vocab.json, training.json marked 'imported').
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
-import type { Architecture, ImportModelResult } from '../../../shared/schemas/model';
+import type { ImportModelResult } from '../../../shared/schemas/model';
 import { UserError } from '../jobs/errors';
 import { artifactsOf, readModelFiles, tfjsMessage } from './file-io-handler';
-import type { RecurrentLayerWeights, RnnLmWeights, RecurrentActivation } from './rnn-weights';
+import type { RecurrentLayerWeights, RnnLmWeights } from './rnn-weights';
+import { gateCount } from './rnn-weights';
 import { writeImportedModel } from './imported-model-folder';
-import { checkTopology, topologyLayers } from './model-topology';
+import type { CheckedRecurrentLayer } from './model-topology';
+import { architectureOfTopology, checkTopology, topologyLayers, withResetAfterGruClass } from './model-topology';
+// Registers the ResetAfterGRU class that reset_after GRUs are loaded as.
+import './reset-after-gru';
 import { readVocabularyFile } from './vocab-file';
 
 export interface ImportOptions {
@@ -65,22 +69,19 @@ export async function importTfjsModel(opts: ImportOptions): Promise<ImportModelR
 
   let source: tf.LayersModel;
   try {
-    source = await tf.loadLayersModel(tf.io.fromMemory(artifactsOf(files)));
+    const artifacts = artifactsOf(files);
+    const topology = withResetAfterGruClass(files.modelJson.modelTopology);
+    source = await tf.loadLayersModel(tf.io.fromMemory({ ...artifacts, modelTopology: topology }));
   } catch (err) {
     throw new UserError(`${modelJsonPath}: cannot load the TensorFlow.js model: ${tfjsMessage(err)}`);
   }
   let weights: RnnLmWeights;
   try {
-    weights = weightsOf(source, checked.embedding.outputDim, V, checked.lstms.map((l) => l.recurrentActivation));
+    weights = weightsOf(source, checked.embedding.outputDim, V, checked.recurrent);
   } finally {
     source.dispose();
   }
-  const arch: Architecture = {
-    vocabSize: V,
-    embeddingDim: checked.embedding.outputDim,
-    layers: checked.lstms.map((l) => ({ units: l.units, cell: 'lstm' as const, recurrentActivation: l.recurrentActivation })),
-    outputActivation: checked.dense.activation,
-  };
+  const arch = architectureOfTopology(checked);
   return writeImportedModel({
     outDir: opts.outDir,
     architecture: arch,
@@ -92,34 +93,42 @@ export async function importTfjsModel(opts: ImportOptions): Promise<ImportModelR
   });
 }
 
+const RECURRENT_CLASSES = new Set(['LSTM', 'GRU', 'SimpleRNN', 'ResetAfterGRU']);
+
 /** Plain weights of a loaded model that passed checkTopology (biases default to zero when absent). */
-function weightsOf(model: tf.LayersModel, E: number, V: number, acts: RecurrentActivation[]): RnnLmWeights {
+function weightsOf(model: tf.LayersModel, E: number, V: number, checked: CheckedRecurrentLayer[]): RnnLmWeights {
   const layers = model.layers;
   const emb = layers.find((l) => l.getClassName() === 'Embedding') as tf.layers.Layer;
   const out = layers[layers.length - 1];
+  const recurrent = layers.filter((l) => RECURRENT_CLASSES.has(l.getClassName()));
+  if (recurrent.length !== checked.length) throw new Error(`loaded ${recurrent.length} recurrent layers, the topology lists ${checked.length}`);
   let inputSize = E;
-  const lstm: RecurrentLayerWeights[] = layers
-    .filter((l) => l.getClassName() === 'LSTM')
-    .map((l, i) => {
-      const [k, r, b] = l.getWeights();
-      const units = r.shape[0] as number;
-      const layer: RecurrentLayerWeights = {
-        inputSize,
-        units,
-        kernel: copy(k),
-        recurrentKernel: copy(r),
-        bias: b ? copy(b) : new Float32Array(4 * units),
-        cell: 'lstm' as const, recurrentActivation: acts[i],
-      };
-      inputSize = units;
-      return layer;
-    });
+  const rnn: RecurrentLayerWeights[] = recurrent.map((l, i) => {
+    const { cell, recurrentActivation } = checked[i];
+    const [k, r, b] = l.getWeights();
+    const units = r.shape[0] as number;
+    const GH = gateCount(cell) * units;
+    const bias = b ? copy(b) : new Float32Array(cell === 'gru' ? 2 * GH : GH);
+    const layer: RecurrentLayerWeights = {
+      cell,
+      inputSize,
+      units,
+      kernel: copy(k),
+      recurrentKernel: copy(r),
+      // A reset_after GRU's bias is [2, 3H]: the input bias, then the recurrent bias.
+      bias: cell === 'gru' ? bias.slice(0, GH) : bias,
+      ...(cell === 'gru' && { recurrentBias: bias.slice(GH) }),
+      recurrentActivation,
+    };
+    inputSize = units;
+    return layer;
+  });
   const [dk, db] = out.getWeights();
   return {
     vocabSize: V,
     embeddingDim: E,
     embedding: copy(emb.getWeights()[0]),
-    layers: lstm,
+    layers: rnn,
     outputKernel: copy(dk),
     outputBias: db ? copy(db) : new Float32Array(V),
   };

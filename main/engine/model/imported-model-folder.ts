@@ -6,7 +6,7 @@ import { MODEL_META_SCHEMA_VERSION } from '../../../shared/schemas/model';
 import type { Vocabulary } from '../corpus/vocabulary';
 import { assignWeights } from './extract-weights';
 import type { RnnLmWeights } from './rnn-weights';
-import { buildLstmLm } from './lstm-lm';
+import { buildRnnLm } from './rnn-lm';
 import { saveModelWeights, writeModelMeta, writeVocabulary } from './model-files';
 
 export interface ImportedModel {
@@ -21,7 +21,7 @@ export interface ImportedModel {
 }
 
 export async function writeImportedModel(m: ImportedModel): Promise<ImportModelResult> {
-  const model = buildLstmLm(m.architecture, { initScale: 0.05, seed: 1, dropout: m.dropout });
+  const model = buildRnnLm(m.architecture, { initScale: 0.05, seed: 1, dropout: m.dropout });
   try {
     assignWeights(model, m.weights);
     await saveModelWeights(m.outDir, model);

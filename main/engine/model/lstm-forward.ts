@@ -1,26 +1,42 @@
 // The forward pass of the language model over the model's own weight tensors:
-// embedding lookup → LSTM layers → dropout → Dense → softmax cross-entropy. Training
+// embedding lookup → recurrent layers (LSTM, GRU or RNN, one op per layer:
+// lstm-layer-op.ts, gru-layer-op.ts, rnn-layer-op.ts) → dropout → Dense → softmax
+// cross-entropy. Training
 // differentiates it with tf.variableGrads; evaluation runs it without a tape. Windows are
 // time-major: row t·B + b holds stream b at step t. The carried state is kept in plain
 // arrays, so it leaves the gradient tape at every window boundary by construction.
 import * as tf from '@tensorflow/tfjs';
-import type { RecurrentActivation } from './rnn-weights';
+import type { Cell, RecurrentActivation } from './rnn-weights';
+import { hasCellState } from './rnn-weights';
 import type { Rng } from './seeded-random';
 import { dropoutMask } from './seeded-random';
 import { embeddingLookup } from './embedding-lookup';
+import type { LayerRun } from './recurrent-op-util';
 import { lstmLayer } from './lstm-layer-op';
+import { gruLayer } from './gru-layer-op';
+import { rnnLayer } from './rnn-layer-op';
 import { logitsOf, softmaxCrossEntropy } from './softmax-xent';
+
+/** One recurrent layer's weight tensors; layouts per cell in rnn-weights.ts. */
+export interface LayerTensors {
+  cell: Cell;
+  kernel: tf.Tensor; // [in, G·H]
+  recurrentKernel: tf.Tensor; // [H, G·H]
+  /** [G·H]; for 'gru' [2, 3H]: row 0 the input bias, row 1 the recurrent bias (Keras' reset_after layout). */
+  bias: tf.Tensor;
+  recurrentActivation: RecurrentActivation;
+}
 
 /** Weight tensors (variables while training, constants when evaluating). */
 export interface LmTensors {
   embedding: tf.Tensor; // [V, E]
-  layers: { kernel: tf.Tensor; recurrentKernel: tf.Tensor; bias: tf.Tensor; recurrentActivation: RecurrentActivation }[];
+  layers: LayerTensors[];
   outputKernel: tf.Tensor; // [H, V]
   outputBias: tf.Tensor; // [V]
 }
 
-/** Per-layer hidden and cell state, each [B·H] row-major. */
-export interface LstmState {
+/** Per-layer hidden state and (LSTM only) cell state, each [B·H] row-major; c is empty for other cells. */
+export interface RnnState {
   h: Float32Array[];
   c: Float32Array[];
 }
@@ -37,7 +53,7 @@ export interface DropoutSpec {
   rng: Rng;
   /** On the embedding output. */
   embedding: number;
-  /** On every LSTM layer's output. */
+  /** On every recurrent layer's output. */
   output: number;
 }
 
@@ -46,32 +62,40 @@ function applyDropout(x: tf.Tensor, rate: number, drop: DropoutSpec | null): tf.
   return tf.mul(x, tf.tensor(dropoutMask(drop.rng, x.size, rate), x.shape));
 }
 
-export function zeroState(p: LmTensors, batch: number): LstmState {
+export function zeroState(p: LmTensors, batch: number): RnnState {
   const sizes = p.layers.map((l) => batch * (l.recurrentKernel.shape[0] as number));
-  return { h: sizes.map((n) => new Float32Array(n)), c: sizes.map((n) => new Float32Array(n)) };
+  return {
+    h: sizes.map((n) => new Float32Array(n)),
+    c: sizes.map((n, i) => new Float32Array(hasCellState(p.layers[i].cell) ? n : 0)),
+  };
 }
 
-/** The top LSTM layer's outputs [T·B, H] (after output dropout) and the state after the window. */
+/** One layer over a window, by cell. */
+export function layerRun(layer: LayerTensors, x: tf.Tensor, h0: Float32Array, c0: Float32Array, steps: number, batch: number): LayerRun {
+  const { kernel: W, recurrentKernel: U, bias: b } = layer;
+  switch (layer.cell) {
+    case 'lstm':
+      return lstmLayer(x, W, U, b, h0, c0, steps, batch, layer.recurrentActivation);
+    case 'gru':
+    case 'gru-classic':
+      return gruLayer(x, W, U, b, h0, steps, batch, layer.recurrentActivation, layer.cell === 'gru');
+    case 'rnn-tanh':
+    case 'rnn-relu':
+      return rnnLayer(x, W, U, b, h0, steps, batch, layer.cell === 'rnn-tanh' ? 'tanh' : 'relu');
+  }
+}
+
+/** The top recurrent layer's outputs [T·B, H] (after output dropout) and the state after the window. */
 export function windowHidden(
   p: LmTensors,
   w: Window,
-  state: LstmState,
+  state: RnnState,
   drop: DropoutSpec | null,
-): { hidden: tf.Tensor2D; state: LstmState } {
+): { hidden: tf.Tensor2D; state: RnnState } {
   let x: tf.Tensor = applyDropout(embeddingLookup(p.embedding, w.inputs), drop?.embedding ?? 0, drop);
-  const next: LstmState = { h: [], c: [] };
+  const next: RnnState = { h: [], c: [] };
   p.layers.forEach((layer, l) => {
-    const run = lstmLayer(
-      x,
-      layer.kernel,
-      layer.recurrentKernel,
-      layer.bias,
-      state.h[l],
-      state.c[l],
-      w.steps,
-      w.batch,
-      layer.recurrentActivation,
-    );
+    const run = layerRun(layer, x, state.h[l], state.c[l], w.steps, w.batch);
     next.h.push(run.h);
     next.c.push(run.c);
     x = applyDropout(run.out, drop?.output ?? 0, drop);
@@ -83,15 +107,15 @@ export function windowHidden(
 export function windowLoss(
   p: LmTensors,
   w: Window,
-  state: LstmState,
+  state: RnnState,
   drop: DropoutSpec | null,
-): { loss: tf.Scalar; state: LstmState } {
+): { loss: tf.Scalar; state: RnnState } {
   const { hidden, state: next } = windowHidden(p, w, state, drop);
   return { loss: softmaxCrossEntropy(hidden, p.outputKernel, p.outputBias, w.targets), state: next };
 }
 
 /** Logits [T·B, V] of a window (dropout off); for tests and tools. */
-export function windowLogits(p: LmTensors, w: Window, state: LstmState): { logits: tf.Tensor2D; state: LstmState } {
+export function windowLogits(p: LmTensors, w: Window, state: RnnState): { logits: tf.Tensor2D; state: RnnState } {
   const { hidden, state: next } = windowHidden(p, w, state, null);
   return { logits: logitsOf(hidden, p.outputKernel, p.outputBias), state: next };
 }

@@ -9,38 +9,8 @@
 // c_t = f⊙c_{t−1} + i⊙g; h_t = o⊙tanh(c_t). Rows are time-major (t·B + b).
 import * as tf from '@tensorflow/tfjs';
 import type { RecurrentActivation } from './rnn-weights';
-
-export interface LayerRun {
-  /** Outputs h_t of all steps, [T·B, H], differentiable w.r.t. x, W, U, b. */
-  out: tf.Tensor2D;
-  /** State after the last step (plain arrays, [B·H]): carried to the next window, never differentiated. */
-  h: Float32Array;
-  c: Float32Array;
-}
-
-type Act = (z: number) => number;
-const sigmoid: Act = (z) => 1 / (1 + Math.exp(-z));
-// hard_sigmoid as tfjs (and Keras 2) define it: clip(0.2·z + 0.5, 0, 1).
-const hardSigmoid: Act = (z) => Math.min(1, Math.max(0, 0.2 * z + 0.5));
-
-function isZero(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
-  return true;
-}
-
-/** The values of a tensor computed by `f`, which is disposed with its intermediates. */
-// (tf.tidy must not return the typed array itself: tidy walks its result key by key.)
-function values(f: () => tf.Tensor): Float32Array {
-  const t = tf.tidy(f);
-  const v = t.dataSync() as Float32Array;
-  t.dispose();
-  return v;
-}
-
-/** rows·M for a [rows, k] array, through tfjs; returns the product as a plain array. */
-function gemm(rows: Float32Array, r: number, k: number, m: tf.Tensor): Float32Array {
-  return values(() => tf.matMul(tf.tensor2d(rows, [r, k]), m as tf.Tensor2D));
-}
+import type { LayerRun } from './recurrent-op-util';
+import { gateActivation, gemm, isZero, previousStates, values } from './recurrent-op-util';
 
 export function lstmLayer(
   x: tf.Tensor,
@@ -58,7 +28,7 @@ export function lstmLayer(
   const H = recurrentKernel.shape[0] as number;
   const H4 = 4 * H;
   const BH = B * H;
-  const act = activation === 'sigmoid' ? sigmoid : hardSigmoid;
+  const act = gateActivation(activation);
   const gi = new Float32Array(T * BH);
   const gf = new Float32Array(T * BH);
   const gg = new Float32Array(T * BH);
@@ -143,9 +113,7 @@ export function lstmLayer(
         }
         UT.dispose();
         // h_{t−1} for every step: h0, then the outputs of steps 0..T−2.
-        const hPrevAll = new Float32Array(T * BH);
-        hPrevAll.set(h0, 0);
-        hPrevAll.set(hs.subarray(0, (T - 1) * BH), BH);
+        const hPrevAll = previousStates(h0, hs, T, BH);
         const db = new Float32Array(H4);
         for (let r = 0; r < T * B; r++) for (let q = 0; q < H4; q++) db[q] += dz[r * H4 + q];
         const DZ = tf.tensor2d(dz, [T * B, H4]);

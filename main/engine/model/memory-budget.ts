@@ -7,6 +7,7 @@ import os from 'node:os';
 import type { Architecture } from '../../../shared/schemas/model';
 import { UserError } from '../jobs/errors';
 import { formatBytes } from '../project/safe-open';
+import { gateCount, hasCellState } from './rnn-weights';
 
 /** A wasm module's linear memory is at most 4 GiB (32-bit addresses); each worker has its own. */
 export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
@@ -43,13 +44,17 @@ export function memoryLimit(backend: string | null, machineBytes = os.totalmem()
   return { bytes: machineBytes, text: `the ${backend} backend is limited by memory: ${machine}` };
 }
 
-/** Number of weights of an architecture: Embedding, each LSTM (kernel, recurrent kernel, bias), Dense. */
+/**
+ * Number of weights of an architecture: Embedding, each recurrent layer (kernel, recurrent
+ * kernel, bias, and the 'gru' cell's recurrent bias: G·H columns each), Dense.
+ */
 export function parameterCount(arch: Architecture): number {
   const V = arch.vocabSize;
   let n = V * arch.embeddingDim;
   let input = arch.embeddingDim;
   for (const l of arch.layers) {
-    n += 4 * l.units * (input + l.units) + 4 * l.units;
+    const GH = gateCount(l.cell) * l.units;
+    n += GH * (input + l.units) + (l.cell === 'gru' ? 2 : 1) * GH;
     input = l.units;
   }
   return n + input * V + V;
@@ -61,16 +66,21 @@ export interface TrainingShape {
   optimizer: 'sgd' | 'adam';
 }
 
+/** Activations per token of one recurrent layer: its G gates, the LSTM's cell, the output. */
+function layerActivations(l: Architecture['layers'][number]): number {
+  return (gateCount(l.cell) + (hasCellState(l.cell) ? 1 : 0) + 1) * l.units;
+}
+
 /**
  * Bytes a training step needs, about: the weights, their gradients, the clipped gradients
  * and the update's temporaries (four copies; Adam keeps two more), and the activations of one
- * window of B×T tokens kept for the backward pass — the embedding, each layer's four gates,
- * cell and output, and the V-wide logits, softmax and their gradient — counted twice for the
+ * window of B×T tokens kept for the backward pass — the embedding, each layer's gates, cell
+ * and output, and the V-wide logits, softmax and their gradient — counted twice for the
  * backward pass's own buffers. float32 throughout.
  */
 export function trainingBytes(arch: Architecture, shape: TrainingShape): number {
   const copies = shape.optimizer === 'adam' ? 6 : 4;
-  const perToken = arch.embeddingDim + arch.layers.reduce((n, l) => n + 6 * l.units, 0) + 3 * arch.vocabSize;
+  const perToken = arch.embeddingDim + arch.layers.reduce((n, l) => n + layerActivations(l), 0) + 3 * arch.vocabSize;
   const activations = 2 * shape.batchSize * shape.bptt * perToken;
   return 4 * (copies * parameterCount(arch) + activations);
 }
@@ -99,7 +109,7 @@ export function checkTrainingFits(arch: Architecture, shape: TrainingShape, back
  * window's loss is taken, on top of the weights.
  */
 export function evaluationBytes(arch: Architecture, batchSize: number, steps: number): number {
-  const perToken = arch.embeddingDim + arch.layers.reduce((n, l) => n + 6 * l.units, 0) + 2 * arch.vocabSize;
+  const perToken = arch.embeddingDim + arch.layers.reduce((n, l) => n + layerActivations(l), 0) + 2 * arch.vocabSize;
   return 4 * (parameterCount(arch) + batchSize * steps * perToken);
 }
 

@@ -11,7 +11,7 @@ import { UserError } from '../jobs/errors';
 import { writeJsonAtomic } from '../project/atomic-write';
 import { readJsonFile, parseJsonText, readTextFile, validateJson } from '../project/read-json';
 import { MODEL_JSON, WEIGHTS_BIN, fileSaveHandler, loadLayersModelFile } from './file-io-handler';
-import { architectureOf } from './lstm-lm';
+import { architectureOf } from './rnn-lm';
 
 export const MODEL_FILES = { modelJson: MODEL_JSON, weights: WEIGHTS_BIN, vocab: 'vocab.json', meta: 'training.json' } as const;
 

@@ -1,10 +1,14 @@
 // Reading a Layers model.json topology (as written by tfjs or by the Keras converter)
 // and checking that it is a language model Mnemoscope can analyse:
-//   [InputLayer] → Embedding → LSTM (→ Dropout)* … → [Dropout] → Dense | TimeDistributed(Dense)
-// Everything else is refused with a message naming the layer and its class.
+//   [InputLayer] → Embedding → (LSTM | GRU | SimpleRNN) (→ Dropout)* … → [Dropout] → Dense | TimeDistributed(Dense)
+// The recurrent layers become cells (rnn-weights.ts): LSTM → 'lstm'; GRU with reset_after
+// true → 'gru' (bias [2, 3H]; Keras' default since 2.3), false → 'gru-classic' (what tfjs
+// writes); SimpleRNN with tanh or relu → 'rnn-tanh' / 'rnn-relu'. Everything else is refused
+// with a message naming the layer and its class.
+import type { Architecture } from '../../../shared/schemas/model';
 import { UserError } from '../jobs/errors';
-import type { RecurrentActivation } from './rnn-weights';
-import { recurrentActivationOf } from './lstm-lm';
+import type { Cell, RecurrentActivation } from './rnn-weights';
+import { ResetAfterGRU, recurrentActivationOf } from './reset-after-gru';
 
 export interface TopologyLayer {
   className: string;
@@ -61,15 +65,27 @@ function checkChain(file: string, raw: Json[], cfg: Json): void {
   }
 }
 
+export interface CheckedRecurrentLayer {
+  name: string;
+  /** The topology's class: LSTM, GRU, SimpleRNN (or ResetAfterGRU in a canonical model). */
+  className: string;
+  cell: Cell;
+  units: number;
+  /** Gate activation ('sigmoid' for a SimpleRNN, which has no gates). */
+  recurrentActivation: RecurrentActivation;
+  useBias: boolean;
+}
+
 export interface CheckedTopology {
   embedding: { inputDim: number; outputDim: number; maskZero: boolean };
-  lstms: { name: string; units: number; recurrentActivation: RecurrentActivation; useBias: boolean }[];
+  recurrent: CheckedRecurrentLayer[];
   dense: { name: string; units: number; activation: 'softmax' | 'linear'; useBias: boolean; timeDistributed: boolean };
   dropoutRate: number;
   notes: string[];
 }
 
-const SHAPE = 'Embedding → LSTM × L → optional Dropout → Dense';
+const SHAPE = 'Embedding → recurrent layers (LSTM, GRU or SimpleRNN) × L → optional Dropout → Dense';
+const RECURRENT = ['LSTM', 'GRU', 'SimpleRNN', ResetAfterGRU.className];
 
 function refuse(file: string, l: TopologyLayer, why: string): never {
   throw new UserError(`${file}: layer '${l.name}' (${l.className}): ${why}`);
@@ -81,10 +97,10 @@ export function checkTopology(file: string, layers: TopologyLayer[]): CheckedTop
   const notes: string[] = [];
   for (const l of seq) {
     const inner = l.className === 'TimeDistributed' && isObj(l.config.layer) ? String(l.config.layer.class_name) : null;
-    const ok = ['Embedding', 'LSTM', 'Dropout', 'Dense'].includes(l.className) || inner === 'Dense';
+    const ok = ['Embedding', 'Dropout', 'Dense', ...RECURRENT].includes(l.className) || inner === 'Dense';
     if (!ok) {
       const what = inner ? `TimeDistributed(${inner})` : l.className;
-      refuse(file, l, `${what} layers are not supported; Mnemoscope analyses LSTM language models (${SHAPE})`);
+      refuse(file, l, `${what} layers are not supported; Mnemoscope analyses recurrent (LSTM, GRU, RNN) language models (${SHAPE})`);
     }
   }
   if (seq.length === 0 || seq[0].className !== 'Embedding') {
@@ -95,10 +111,10 @@ export function checkTopology(file: string, layers: TopologyLayer[]): CheckedTop
     refuse(file, last, `the model must end with a Dense layer over the vocabulary (${SHAPE})`);
   }
   const middle = seq.slice(1, -1);
-  const misplaced = middle.find((l) => l.className !== 'LSTM' && l.className !== 'Dropout');
-  if (misplaced) refuse(file, misplaced, `only LSTM and Dropout layers may stand between the Embedding and the output (${SHAPE})`);
-  const lstmLayers = middle.filter((l) => l.className === 'LSTM');
-  if (lstmLayers.length === 0) throw new UserError(`${file}: the model has no LSTM layer (${SHAPE})`);
+  const misplaced = middle.find((l) => !RECURRENT.includes(l.className) && l.className !== 'Dropout');
+  if (misplaced) refuse(file, misplaced, `only recurrent (LSTM, GRU, SimpleRNN) and Dropout layers may stand between the Embedding and the output (${SHAPE})`);
+  const recurrentLayers = middle.filter((l) => RECURRENT.includes(l.className));
+  if (recurrentLayers.length === 0) throw new UserError(`${file}: the model has no recurrent layer (${SHAPE})`);
 
   const e = seq[0].config;
   const embedding = {
@@ -108,18 +124,9 @@ export function checkTopology(file: string, layers: TopologyLayer[]): CheckedTop
   };
   if (embedding.maskZero) notes.push('the Embedding has mask_zero set: Keras treats token id 0 as padding; Mnemoscope ignores the mask');
 
-  const lstms = lstmLayers.map((l) => {
-    const act = opt(l.config, 'activation');
-    if (act !== 'tanh') refuse(file, l, `activation '${String(act)}' is not supported (the LSTM cell must use tanh)`);
-    const rawRec = opt(l.config, 'recurrent_activation');
-    const rec = recurrentActivationOf(rawRec);
-    if (!rec) refuse(file, l, `recurrent activation '${String(rawRec)}' is not supported (use sigmoid or hard_sigmoid)`);
-    if (opt(l.config, 'return_sequences') !== true) {
-      refuse(file, l, 'return_sequences is false; a language model predicts a word after every step, so every LSTM must return sequences');
-    }
-    if (opt(l.config, 'go_backwards') === true) refuse(file, l, 'go_backwards is set; a left-to-right language model is needed');
-    return { name: l.name, units: Number(opt(l.config, 'units')), recurrentActivation: rec, useBias: opt(l.config, 'use_bias') !== false };
-  });
+  const recurrent = recurrentLayers.map((l) => checkRecurrent(file, l));
+  const cells = new Set(recurrent.map((l) => l.cell));
+  if (cells.size > 1) notes.push(`the layers mix cells (${[...cells].join(', ')}); each is imported as it is`);
 
   const dl = last.className === 'TimeDistributed' ? { ...last, config: (last.config.layer as Json).config as Json } : last;
   const dAct = opt(dl.config, 'activation') ?? 'linear';
@@ -135,5 +142,59 @@ export function checkTopology(file: string, layers: TopologyLayer[]): CheckedTop
   };
   const drop = middle.find((l) => l.className === 'Dropout');
   const dropoutRate = drop ? Number(opt(drop.config, 'rate')) || 0 : 0;
-  return { embedding, lstms, dense, dropoutRate, notes };
+  return { embedding, recurrent, dense, dropoutRate, notes };
+}
+
+/** Keras' defaults where a config leaves a setting out (tfjs always writes them). */
+const KERAS_DEFAULT_RECURRENT_ACTIVATION = 'sigmoid';
+
+function checkRecurrent(file: string, l: TopologyLayer): CheckedRecurrentLayer {
+  const cfg = l.config;
+  const kind = l.className === 'SimpleRNN' ? 'SimpleRNN' : l.className === 'LSTM' ? 'LSTM' : 'GRU';
+  if (opt(cfg, 'return_sequences') !== true && l.className !== ResetAfterGRU.className) {
+    refuse(file, l, `return_sequences is false; a language model predicts a word after every step, so every ${kind} must return sequences`);
+  }
+  if (opt(cfg, 'go_backwards') === true) refuse(file, l, 'go_backwards is set; a left-to-right language model is needed');
+  if (opt(cfg, 'stateful') === true) refuse(file, l, 'stateful is set; Mnemoscope carries the state itself and needs a stateless layer');
+  const act = opt(cfg, 'activation') ?? 'tanh';
+  const base = { name: l.name, className: l.className, units: Number(opt(cfg, 'units')), useBias: opt(cfg, 'use_bias') !== false };
+  if (kind === 'SimpleRNN') {
+    if (act !== 'tanh' && act !== 'relu') refuse(file, l, `activation '${String(act)}' is not supported (a SimpleRNN must use tanh or relu)`);
+    return { ...base, cell: act === 'tanh' ? 'rnn-tanh' : 'rnn-relu', recurrentActivation: 'sigmoid' };
+  }
+  if (act !== 'tanh') refuse(file, l, `activation '${String(act)}' is not supported (the ${kind} cell must use tanh)`);
+  // A config without it gets Keras' default, sigmoid (tfjs' own default is hard_sigmoid, but tfjs always writes the key).
+  const rawRec = opt(cfg, 'recurrent_activation') ?? KERAS_DEFAULT_RECURRENT_ACTIVATION;
+  const rec = recurrentActivationOf(rawRec);
+  if (!rec) refuse(file, l, `recurrent activation '${String(rawRec)}' is not supported (use sigmoid or hard_sigmoid)`);
+  if (kind === 'LSTM') return { ...base, cell: 'lstm', recurrentActivation: rec };
+  const resetAfter = l.className === ResetAfterGRU.className || opt(cfg, 'reset_after') === true;
+  return { ...base, cell: resetAfter ? 'gru' : 'gru-classic', recurrentActivation: rec };
+}
+
+/** The architecture a checked topology describes (the output as the file saves it). */
+export function architectureOfTopology(t: CheckedTopology): Architecture {
+  return {
+    vocabSize: t.embedding.inputDim,
+    embeddingDim: t.embedding.outputDim,
+    layers: t.recurrent.map((l) => ({ units: l.units, cell: l.cell, recurrentActivation: l.recurrentActivation })),
+    outputActivation: t.dense.activation,
+  };
+}
+
+/**
+ * The topology with every GRU whose config says reset_after: true renamed to the class
+ * ResetAfterGRU (reset-after-gru.ts), which tfjs can load; tfjs' own GRU refuses reset_after.
+ * The weights keep their names (layer/kernel, layer/recurrent_kernel, layer/bias).
+ */
+export function withResetAfterGruClass(modelTopology: Json): Json {
+  const rename = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(rename);
+    if (!isObj(v)) return v;
+    const out: Json = {};
+    for (const [k, x] of Object.entries(v)) out[k] = rename(x);
+    if (out.class_name === 'GRU' && isObj(out.config) && opt(out.config, 'reset_after') === true) out.class_name = ResetAfterGRU.className;
+    return out;
+  };
+  return rename(modelTopology) as Json;
 }

@@ -5,11 +5,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { Architecture, PerplexityResult } from '../../../shared/schemas/model';
 import { JobCancelledError } from '../jobs/errors';
 import { batchify, predictedTokens, windowAt, windowCount } from './batchify';
-import type { LmTensors, LstmState } from './lstm-forward';
+import type { LmTensors, RnnState } from './lstm-forward';
 import { windowLoss, zeroState } from './lstm-forward';
 import type { RnnLmWeights } from './rnn-weights';
 import { disposeTensors, tensorsFromWeights } from './extract-weights';
-import { modelTensors } from './lstm-lm';
+import { modelTensors } from './rnn-lm';
 import { checkEvaluationFits, runningBackend } from './memory-budget';
 
 export interface PerplexityOptions {
@@ -28,13 +28,13 @@ export function perplexityOf(p: LmTensors, tokens: Int32Array, opts: PerplexityO
   const arch: Architecture = {
     vocabSize,
     embeddingDim: p.embedding.shape[1] as number,
-    layers: p.layers.map((l) => ({ units: l.recurrentKernel.shape[0] as number, cell: 'lstm' as const, recurrentActivation: l.recurrentActivation })),
+    layers: p.layers.map((l) => ({ units: l.recurrentKernel.shape[0] as number, cell: l.cell, recurrentActivation: l.recurrentActivation })),
     outputActivation: 'softmax',
   };
   // A window's activations live until its loss is read: refuse windows that cannot fit.
   checkEvaluationFits(arch, b.batch, Math.min(opts.bptt, b.length - 1), runningBackend());
   const total = windowCount(b, opts.bptt);
-  let state: LstmState = zeroState(p, b.batch);
+  let state: RnnState = zeroState(p, b.batch);
   let nllSum = 0;
   for (let k = 0; k < total; k++) {
     const w = windowAt(b, opts.bptt, k);

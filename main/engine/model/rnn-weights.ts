@@ -9,13 +9,13 @@
 // form ĥ = tanh(x·W_h + b_h + r⊙(h·U_h + b'_h)), with the recurrent bias b' kept apart
 // (recurrentBias); 'gru-classic' is Cho et al.'s (Keras reset_after: false)
 // ĥ = tanh(x·W_h + (r⊙h)·U_h + b_h), which has one bias.
-import type { Cell, RecurrentActivation } from '../../../shared/schemas/model';
+import { CELL_GATES, type Cell, type RecurrentActivation } from '../../../shared/schemas/model';
 
 export type { Cell, RecurrentActivation };
 
 /** Gate blocks per cell: the G in kernel [in, G·H]. */
 export function gateCount(cell: Cell): 4 | 3 | 1 {
-  return cell === 'lstm' ? 4 : cell === 'gru' || cell === 'gru-classic' ? 3 : 1;
+  return CELL_GATES[cell];
 }
 
 /** Whether the cell has a memory cell c besides its output h (only the LSTM). */

@@ -186,11 +186,20 @@ const ITEM_BYTES: Record<TorchDtype, number> = {
 
 const ALLOWED_CALLABLES = new Set(['collections.OrderedDict', 'torch._utils._rebuild_tensor_v2', 'torch._utils._rebuild_parameter']);
 
-function checkGlobal(file: string, module: string, name: string): Global {
+/**
+ * The global `module.name` as an allowed callable or storage type, or a refusal. `wholeModule`:
+ * the pickle mentions torch.nn.modules, so a class it names is most likely the model's own.
+ */
+function checkGlobal(file: string, module: string, name: string, wholeModule: boolean): Global {
   const full = `${module}.${name}`;
   if (ALLOWED_CALLABLES.has(full)) return new Global(module, name);
   if (module === 'torch' && name in STORAGE_DTYPES) return new Global(module, name);
-  if (module === '__main__' || module.startsWith('torch.nn.')) {
+  if (module === 'torch' && name.endsWith('Storage')) {
+    throw new UserError(
+      `${file}: holds tensors of the storage type ${full}, which is not supported (float32, float64, float16 and bfloat16 weights are read)`,
+    );
+  }
+  if (module === '__main__' || module.startsWith('torch.nn.') || (wholeModule && /^[A-Z]/.test(name))) {
     throw new UserError(
       `${file}: holds a whole pickled model (it names ${full}), not a state_dict; save the weights with torch.save(model.state_dict(), path) and import that file`,
     );
@@ -205,6 +214,7 @@ function unpickle(file: string, pkl: Buffer): unknown {
   const bad = (why: string) => new UserError(`${file}: the state_dict pickle is damaged or not supported (${why})`);
   const stack: unknown[] = [];
   const memo = new Map<number, unknown>();
+  const wholeModule = pkl.includes('torch.nn.modules');
   let p = 0;
   const need = (n: number) => {
     if (p + n > pkl.length) throw bad('it ends early');
@@ -288,7 +298,7 @@ function unpickle(file: string, pkl: Buffer): unknown {
         // GLOBAL
         const module = readLine();
         const name = readLine();
-        stack.push(checkGlobal(file, module, name));
+        stack.push(checkGlobal(file, module, name, wholeModule));
         break;
       }
       case 0x93: {
@@ -296,7 +306,7 @@ function unpickle(file: string, pkl: Buffer): unknown {
         const name = pop();
         const module = pop();
         if (typeof module !== 'string' || typeof name !== 'string') throw bad('STACK_GLOBAL of non-strings');
-        stack.push(checkGlobal(file, module, name));
+        stack.push(checkGlobal(file, module, name, wholeModule));
         break;
       }
       case 0x28: // MARK

@@ -12,9 +12,9 @@ import { JobCancelledError, UserError } from '../jobs/errors';
 import type { TaskContext } from '../jobs/task-context';
 import type { BackendInfo } from './backend';
 import { batchify, predictedTokens, windowAt, windowCount } from './batchify';
-import type { LstmState } from './lstm-forward';
+import type { RnnState } from './lstm-forward';
 import { zeroState } from './lstm-forward';
-import { buildLstmLm, modelTensors } from './lstm-lm';
+import { buildRnnLm, modelTensors } from './rnn-lm';
 import { checkTrainingFits } from './memory-budget';
 import { saveModelWeights, writeModelMeta, writeVocabulary } from './model-files';
 import type { Optimizer } from './optimizer';
@@ -40,13 +40,23 @@ export function learningRateAt(config: TrainConfig, epoch: number): number {
   return base * config.lrDecay ** Math.max(0, epoch - config.lrDecayAfter);
 }
 
-export function architectureFor(config: TrainConfig, vocabSize: number): Architecture {
+/** Every layer of config.cell with sigmoid gates (a vanilla RNN has none; 'sigmoid' is recorded for it). */
+export function architectureFor(config: Pick<TrainConfig, 'layers' | 'hiddenSize' | 'embeddingDim' | 'cell'>, vocabSize: number): Architecture {
   return {
     vocabSize,
     embeddingDim: config.embeddingDim,
-    layers: Array.from({ length: config.layers }, () => ({ units: config.hiddenSize, cell: 'lstm' as const, recurrentActivation: 'sigmoid' as const })),
+    layers: Array.from({ length: config.layers }, () => ({ units: config.hiddenSize, cell: config.cell, recurrentActivation: 'sigmoid' as const })),
     outputActivation: 'softmax',
   };
+}
+
+/** A forget-gate bias other than 0 is an LSTM setting: refused for the other cells rather than dropped. */
+export function checkCellOptions(config: Pick<TrainConfig, 'cell' | 'forgetBias'>): void {
+  if (config.cell !== 'lstm' && config.forgetBias !== 0) {
+    throw new UserError(
+      `forgetBias ${config.forgetBias} applies to LSTM cells only; a ${config.cell} has no forget gate (leave it at 0)`,
+    );
+  }
 }
 
 // Progress events are cheap but not free across a worker boundary: at most ~5 per second.
@@ -56,6 +66,7 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
   const { vocab, outDir, backend } = input;
   // Record the learning rate actually used, not "default".
   const config: TrainConfig = { ...input.config, learningRate: learningRateAt(input.config, 1) };
+  checkCellOptions(config);
   indexVocabulary(vocab); // refuses duplicates or a missing <unk> before any work
   const V = vocab.words.length;
   const arch = architectureFor(config, V);
@@ -70,7 +81,7 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
   const trainPredicted = predictedTokens(train);
   const validPredicted = predictedTokens(valid);
 
-  const model = buildLstmLm(arch, {
+  const model = buildRnnLm(arch, {
     initScale: config.initScale,
     seed: config.seed,
     dropout: config.dropout,
@@ -147,7 +158,7 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
   try {
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       const lr = learningRateAt(config, epoch);
-      let state: LstmState = zeroState(params, train.batch);
+      let state: RnnState = zeroState(params, train.batch);
       let lossSum = 0;
       let lossTokens = 0;
       let epochSeconds = 0;

@@ -2,7 +2,7 @@
 // clipping, the parameter update. The window's objective is the sum over its steps of the
 // batch-mean cross-entropy (Zaremba et al.), which lr 1 and clip 5 are tuned for.
 import * as tf from '@tensorflow/tfjs';
-import type { DropoutSpec, LmTensors, LstmState, Window } from './lstm-forward';
+import type { DropoutSpec, LmTensors, RnnState, Window } from './lstm-forward';
 import { windowLoss } from './lstm-forward';
 import type { Optimizer } from './optimizer';
 import { clipByGlobalNorm } from './optimizer';
@@ -13,14 +13,14 @@ export interface StepResult {
   /** Global gradient norm before clipping. */
   gradNorm: number;
   /** State after the window, detached (plain arrays). */
-  state: LstmState;
+  state: RnnState;
 }
 
 export function trainStep(
   params: LmTensors & { variables: tf.Variable[] },
   optimizer: Optimizer,
   w: Window,
-  state: LstmState,
+  state: RnnState,
   drop: DropoutSpec | null,
   learningRate: number,
   clipNorm: number,

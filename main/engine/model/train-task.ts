@@ -8,7 +8,7 @@ import { buildVocabulary, indexVocabulary } from '../corpus/vocabulary';
 import type { TaskFn } from '../jobs/task-context';
 import { selectBackend } from './backend';
 import { parseTaskParams } from './task-params';
-import { trainLanguageModel } from './train-loop';
+import { checkCellOptions, trainLanguageModel } from './train-loop';
 
 export interface TrainingData {
   train: Int32Array;
@@ -28,6 +28,7 @@ export async function readTrainingData(corpusDir: string, vocabSize: number): Pr
 
 export const trainTask: TaskFn<TrainTaskParams, TrainResult, TrainProgress> = async (raw, ctx) => {
   const params = parseTaskParams('train', TrainTaskParamsSchema, raw);
+  checkCellOptions(params.config); // before the corpus is read
   const backend = await selectBackend(params.backend);
   const src = params.source;
   const data = src.kind === 'corpus' ? await readTrainingData(src.dir, params.config.vocabSize) : src;

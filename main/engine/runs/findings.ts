@@ -15,7 +15,8 @@
 //   (the opposite holds clearly), and null ("SE too large") in between.
 // - Several conditions combine with three-valued logic: false if any is false, else null if
 //   any is null, else true. A statistic the run lacks makes the finding null outright.
-import type { RunClass, RunRecord } from '../../../shared/schemas/run';
+import { CELL_LABELS, type Cell } from '../../../shared/schemas/model';
+import { analysedCell, type RunClass, type RunRecord } from '../../../shared/schemas/run';
 import type { DelaySummary } from '../../../shared/schemas/run-summary';
 import { FINDING_IDS, type Finding, type FindingId, type RunFindings } from '../../../shared/schemas/findings';
 
@@ -543,6 +544,15 @@ const CHECKS: Record<FindingId, (v: RunView) => Outcome> = {
   'rare-remembered-longer': rareRememberedLonger,
 };
 
+/** What a reader of the check must know when the analysed layer is not an LSTM, or null for an LSTM. */
+export function cellCaveat(cell: Cell): string | null {
+  if (cell === 'lstm') return null;
+  return (
+    `This run analyses a ${CELL_LABELS[cell]} layer. The published findings were made on LSTM language models: the expected values ` +
+    `come from an LSTM, so an answer here says how this ${CELL_LABELS[cell]} compares with those LSTMs, not whether the papers are right.`
+  );
+}
+
 /** Every finding, in the order of FINDING_IDS, for one run. */
 export function checkFindings(record: RunRecord): RunFindings {
   const v = new RunView(record);
@@ -557,5 +567,6 @@ export function checkFindings(record: RunRecord): RunFindings {
     }
     return { id, ...FINDING_INFO[id], ...outcome };
   });
-  return { run: record.id, analysisVersion: record.summary.analysisVersion, findings };
+  const cell = analysedCell(record);
+  return { run: record.id, analysisVersion: record.summary.analysisVersion, cell, caveat: cellCaveat(cell), findings };
 }

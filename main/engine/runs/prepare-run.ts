@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { equalVarianceNormalisation, type Mat, type PropertySpec } from '../analysis';
 import { encodeSplit, ensureFrequencyClassSet } from '../corpus';
+import { checkTargetState } from '../gradients';
 import { UNK, indexVocabulary, type Vocabulary } from '../corpus/vocabulary';
 import { UserError } from '../jobs/errors';
 import {
@@ -17,6 +18,7 @@ import {
 } from '../model';
 import type { ProjectStore } from '../project';
 import type { AnalyzeParamsResolved, RunConfig } from '../../../shared/schemas/run';
+import { CELL_LABELS } from '../../../shared/schemas/model';
 import { resolveClasses, type ResolvedClasses } from './run-classes';
 import { checkPropertyVectors, parseProperties } from './run-properties';
 import { resolveWords } from './run-words';
@@ -46,8 +48,11 @@ export async function prepareRun(params: AnalyzeParamsResolved, store: ProjectSt
   const layers = arch.layers.length;
   const layer = params.layer ?? layers;
   if (layer < 1 || layer > layers) {
-    throw new UserError(`layer ${layer} does not exist: model '${params.model}' has ${layers} LSTM layer${layers === 1 ? '' : 's'} (use 1..${layers})`);
+    const cells = new Set(arch.layers.map((l) => l.cell));
+    const kind = cells.size === 1 ? CELL_LABELS[arch.layers[0].cell] : 'recurrent';
+    throw new UserError(`layer ${layer} does not exist: model '${params.model}' has ${layers} ${kind} layer${layers === 1 ? '' : 's'} (use 1..${layers})`);
   }
+  checkTargetState(params.state, layer, arch.layers[layer - 1].cell);
   const vocab = await readVocabularyJson(path.join(modelDir, MODEL_FILES.vocab));
   const index = indexVocabulary(vocab);
   const words = resolveWords(params.words, index.id, params.model);

@@ -69,6 +69,7 @@ export function buildRunRecord(input: {
       vocabSize: prep.weights.vocabSize,
       embeddingDim: prep.weights.embeddingDim,
       units: prep.weights.layers.map((l) => l.units),
+      cells: prep.weights.layers.map((l) => l.cell),
     },
     config: { ...input.config, vectors: summary.vectors },
     software: {

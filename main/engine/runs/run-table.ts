@@ -1,7 +1,8 @@
 // A run as a compact plain-text report for the terminal: one line of context, the per-delay
 // table (τ, σ₁ ± SE, Σσ, σ₁/Σσ, top5/Σσ, m per property), the decay half-lives, the decay
 // models with the chosen one and the memory length, the probes.
-import type { RunRecord } from '../../../shared/schemas/run';
+import { CELL_LABELS } from '../../../shared/schemas/model';
+import { runCells, type RunRecord } from '../../../shared/schemas/run';
 
 /** 4 significant digits; exponent form for very small or large magnitudes. */
 export function fmt(x: number | null | undefined): string {
@@ -26,7 +27,7 @@ export function formatRunTable(r: RunRecord): string {
   const s = r.summary;
   const props = s.properties.map((p) => p.name);
   const lines = [
-    `run '${r.id}': model '${r.model}' (E=${r.modelShape.embeddingDim}, LSTM ${r.modelShape.units.join('→')}), ` +
+    `run '${r.id}': model '${r.model}' (E=${r.modelShape.embeddingDim}, ${runCells(r.modelShape).map((cell, i) => `${CELL_LABELS[cell]} ${r.modelShape.units[i]}`).join(' → ')}), ` +
       `corpus '${r.corpus}' ${r.split}, state ${c.state} of layer ${c.layer}${c.normalize === 'none' ? '' : `, ${c.normalize}`}`,
     `  ${r.counts.streams} streams × ${r.counts.length} steps = ${r.counts.positions} positions` +
       `${c.sample === null ? '' : ` (${r.counts.sources} sampled sources)`}, D = ${c.maxDelay}; ` +

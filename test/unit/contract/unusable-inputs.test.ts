@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../main/engine/handlers/create-engine';
 import { selectBackend } from '../../../main/engine/model/backend';
-import { buildLstmLm } from '../../../main/engine/model/lstm-lm';
+import { buildRnnLm } from '../../../main/engine/model/rnn-lm';
 import { saveModelWeights } from '../../../main/engine/model/model-files';
 import type { MnemoscopeApi } from '../../../shared/contract';
 import type { JobEndEvent } from '../../../shared/events';
@@ -40,7 +40,7 @@ async function expectNothingAdded(kind: 'corpora' | 'models', id: string): Promi
 /** A small valid model (Embedding 3 → LSTM 4 → Dense 5) with a 5-word vocabulary file beside it. */
 async function smallModel(name: string): Promise<{ modelJson: string; vocab: string; weights: string }> {
   const out = path.join(dir, name);
-  const model = buildLstmLm(
+  const model = buildRnnLm(
     { vocabSize: 5, embeddingDim: 3, layers: [{ units: 4, cell: 'lstm' as const, recurrentActivation: 'sigmoid' }], outputActivation: 'softmax' },
     { initScale: 0.1, seed: 1, dropout: 0 },
   );

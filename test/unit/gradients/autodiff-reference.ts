@@ -1,8 +1,10 @@
 // Reference state gradients by reverse-mode autodiff (tf.grad), one backward pass per
 // (stream, step, unit) — the slow method the engine avoids — on an LSTM written with tf
-// ops directly from DESIGN §3 (no engine code). Run on the cpu backend.
+// ops directly from DESIGN §3 (no engine code), GRU and RNN layers from reference-cells.ts.
+// Run on the cpu backend.
 import * as tf from '@tensorflow/tfjs';
 import type { RnnLmWeights } from '../../../main/engine/model/rnn-weights';
+import { tfCellStep } from './reference-cells';
 
 function recurrent(z: tf.Tensor, act: string): tf.Tensor {
   return act === 'sigmoid' ? tf.sigmoid(z) : tf.clipByValue(tf.add(0.5, tf.mul(0.2, z)), 0, 1);
@@ -12,8 +14,9 @@ function recurrent(z: tf.Tensor, act: string): tf.Tensor {
 export function tfStates(w: RnnLmWeights, xs: tf.Tensor2D, upTo: number): { h: tf.Tensor2D; c: tf.Tensor2D }[][] {
   const layers = w.layers.map((l) => ({
     H: l.units,
-    W: tf.tensor2d(l.kernel, [l.inputSize, 4 * l.units]),
-    U: tf.tensor2d(l.recurrentKernel, [l.units, 4 * l.units]),
+    // G·H columns (only the LSTM layers use these)
+    W: tf.tensor2d(l.kernel, [l.inputSize, l.kernel.length / l.inputSize]),
+    U: tf.tensor2d(l.recurrentKernel, [l.units, l.recurrentKernel.length / l.units]),
     b: tf.tensor1d(l.bias),
     act: l.recurrentActivation,
   }));
@@ -26,6 +29,16 @@ export function tfStates(w: RnnLmWeights, xs: tf.Tensor2D, upTo: number): { h: t
     const nh: tf.Tensor2D[] = [];
     const nc: tf.Tensor2D[] = [];
     layers.forEach((l, m) => {
+      const lw = w.layers[m];
+      if (lw.cell !== 'lstm') {
+        // GRU and RNN layers (reference-cells.ts): their c is never asked for (the sweep refuses it)
+        const ht = tfCellStep(lw, input, h[m]);
+        nh.push(ht);
+        nc.push(ht);
+        row.push({ h: ht, c: ht });
+        input = ht;
+        return;
+      }
       const z = tf.add(tf.add(tf.matMul(input, l.W), tf.matMul(h[m], l.U)), l.b);
       const [zi, zf, zg, zo] = tf.split(z, 4, 1);
       const ct = tf.add(tf.mul(recurrent(zf, l.act), c[m]), tf.mul(recurrent(zi, l.act), tf.tanh(zg))) as tf.Tensor2D;

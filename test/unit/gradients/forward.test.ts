@@ -2,8 +2,8 @@
 // sigmoid and hard sigmoid): compared with tf.layers.lstm on the same weights.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COEF, COEF_COUNT } from '../../../main/engine/gradients/tangent-step';
-import { LstmForward, hardSigmoid, hardSigmoidDerivative } from '../../../main/engine/gradients/lstm-forward';
+import { LSTM_COEF } from '../../../main/engine/gradients/tangent-cells';
+import { RecurrentForward, hardSigmoid, hardSigmoidDerivative } from '../../../main/engine/gradients/cell-forward';
 import type { RnnLmWeights, RecurrentActivation } from '../../../main/engine/model/rnn-weights';
 import { forward64, embedStream, randomModel, randomTokens, relError } from './reference-lstm';
 import { selectBackend } from '../../../main/engine/model/backend';
@@ -44,13 +44,13 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-describe('LstmForward', () => {
+describe('RecurrentForward, LSTM layers', () => {
   for (const act of ['sigmoid', 'hard_sigmoid'] as RecurrentActivation[]) {
     it(`matches tf.layers.lstm (2 layers, ${act})`, () => {
       const w = randomModel(7, V, E, [4, 6], act, 1);
       const tokens = randomTokens(8, T, V);
       const keras = kerasHidden(w, tokens);
-      const fwd = new LstmForward(w, 2, 1);
+      const fwd = new RecurrentForward(w, 2, 1);
       const ref64 = forward64(w, embedStream(w, tokens));
       for (let t = 0; t < T; t++) {
         fwd.step([tokens[t]]);
@@ -64,14 +64,14 @@ describe('LstmForward', () => {
   it('exercises both regions of hard sigmoid (some gate derivatives are exactly 0)', () => {
     const w = randomModel(100 + 5, 11, E, [4], 'hard_sigmoid', 1); // the autodiff test's hard-sigmoid model
     const tokens = randomTokens(200 + 5, 3 * 8, 11);
-    const fwd = new LstmForward(w, 1, 3);
+    const fwd = new RecurrentForward(w, 1, 3);
     let zero = 0;
     let nonzero = 0;
     for (let t = 0; t < 8; t++) {
       fwd.step([tokens[t], tokens[8 + t], tokens[16 + t]]);
       for (let b = 0; b < 3; b++) {
         for (let k = 0; k < 4; k++) {
-          const v = fwd.coef[0][b * COEF_COUNT * 4 + COEF.ao * 4 + k];
+          const v = fwd.coef[0][b * 6 * 4 + LSTM_COEF.ao * 4 + k];
           if (v === 0) zero++;
           else nonzero++;
         }
@@ -100,8 +100,8 @@ describe('LstmForward', () => {
     const S = 3;
     const tokens = randomTokens(10, S * T, V);
     const engine = new WasmGemmEngine();
-    const fast = new LstmForward(w, 2, S, engine);
-    const exact = new LstmForward(w, 2, S);
+    const fast = new RecurrentForward(w, 2, S, engine);
+    const exact = new RecurrentForward(w, 2, S);
     for (let t = 0; t < T; t++) {
       const step = [0, 1, 2].map((b) => tokens[b * T + t]);
       fast.step(step);

@@ -3,7 +3,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/engine/model/backend';
 import { JsSpace, type BufferSpace, type F32Buf } from '../../../main/engine/gradients/buffers';
-import { COEF_COUNT, FLUSH_BELOW, jsKernels, type TangentKernels } from '../../../main/engine/gradients/tangent-step';
+import { FLUSH_BELOW, jsKernels, type TangentKernels } from '../../../main/engine/gradients/tangent-step';
+
+const COEF_COUNT = 6; // the LSTM's coefficient rows
 import { WasmGemmEngine } from '../../../main/engine/gradients/wasm-gemm-engine';
 import { createWasmKernels } from '../../../main/engine/gradients/wasm-kernels';
 import { normal, rng } from './reference-lstm';
@@ -76,7 +78,7 @@ describe('wasm SIMD kernels vs JS kernels', () => {
       const src = randomData(r, rows * H);
       const run = (k: TangentKernels, space: BufferSpace) => {
         const out = fill(space, new Float32Array(rows * 2 * H));
-        k.fold(fill(space, W), rows, H, fill(space, coef), COEF_COUNT * H, out);
+        k.fold('lstm', fill(space, W), rows, rows, H, fill(space, coef), COEF_COUNT * H, out, null, 0);
         const acc = space.f64(rows * H + 4);
         acc.array().fill(0.25, acc.base, acc.base + acc.length);
         const buf = fill(space, src);

@@ -2,6 +2,7 @@
 // LSTM written from the equations of DESIGN §3 (no code shared with the engine), and
 // central finite differences of its states with respect to the embedding outputs.
 import type { RnnLmWeights, RecurrentActivation } from '../../../main/engine/model/rnn-weights';
+import { cellStep64 } from './reference-cells';
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -73,6 +74,13 @@ export function forward64(w: RnnLmWeights, xs: Float64Array[]): { h: Float64Arra
     let input: Float64Array = x;
     const row: { h: Float64Array; c: Float64Array }[] = [];
     w.layers.forEach((l, m) => {
+      if (l.cell !== 'lstm') {
+        // GRU and RNN layers (reference-cells.ts) have no c: an empty one is never asked for
+        hs[m] = cellStep64(l, input, hs[m]);
+        row.push({ h: hs[m], c: new Float64Array(0) });
+        input = hs[m];
+        return;
+      }
       const H = l.units;
       const z = new Float64Array(4 * H);
       for (let j = 0; j < 4 * H; j++) {

@@ -4,12 +4,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/engine/model/backend';
-import type { LmTensors, LstmState, Window } from '../../../main/engine/model/lstm-forward';
+import type { LmTensors, RnnState, Window } from '../../../main/engine/model/lstm-forward';
 import { windowLoss } from '../../../main/engine/model/lstm-forward';
 import { tensorsFromWeights } from '../../../main/engine/model/extract-weights';
 import { filled, lcg, tinyWeights, tokenStream } from './helpers';
 
-function referenceLoss(p: LmTensors, w: Window, state: LstmState): tf.Scalar {
+function referenceLoss(p: LmTensors, w: Window, state: RnnState): tf.Scalar {
   const { steps: T, batch: B } = w;
   let x: tf.Tensor = tf.gather(p.embedding, tf.tensor1d(w.inputs, 'int32'));
   p.layers.forEach((l, li) => {
@@ -53,6 +53,7 @@ describe('custom gradients', () => {
         kernel: vars[1 + 3 * i],
         recurrentKernel: vars[2 + 3 * i],
         bias: vars[3 + 3 * i],
+        cell: l.cell,
         recurrentActivation: l.recurrentActivation,
       })),
       outputKernel: vars[vars.length - 2],
@@ -61,7 +62,7 @@ describe('custom gradients', () => {
     const ids = tokenStream(B * (T + 1), 7, 4);
     const win: Window = { inputs: ids.subarray(0, B * T), targets: ids.subarray(B, B * (T + 1)), steps: T, batch: B };
     const rnd = lcg(99);
-    const state: LstmState = {
+    const state: RnnState = {
       h: [filled(B * 4, rnd, 0.5), filled(B * 3, rnd, 0.5)],
       c: [filled(B * 4, rnd, 0.9), filled(B * 3, rnd, 0.9)],
     };

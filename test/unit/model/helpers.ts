@@ -1,5 +1,6 @@
 // Shared fixtures for the model tests: deterministic tiny weights and token streams.
-import type { RnnLmWeights, RecurrentActivation } from '../../../main/engine/model/rnn-weights';
+import type { Cell, RnnLmWeights, RecurrentActivation, RecurrentLayerWeights } from '../../../main/engine/model/rnn-weights';
+import { gateCount } from '../../../main/engine/model/rnn-weights';
 
 /** Deterministic values in [−scale, scale] (a small LCG; independent of tfjs). */
 export function lcg(seed: number): () => number {
@@ -41,6 +42,41 @@ export function tinyWeights(
     embeddingDim: E,
     embedding: filled(V * E, rnd, 1),
     layers,
+    outputKernel: filled(inputSize * V, rnd, 1),
+    outputBias: filled(V, rnd, 0.3),
+  };
+}
+
+/** A tiny model with fixed weights and any cells: one recurrent layer per entry of `layers`. */
+export function tinyCellWeights(
+  V: number,
+  E: number,
+  layers: { cell: Cell; units: number; act?: RecurrentActivation }[],
+  seed = 7,
+  scale = 0.8,
+): RnnLmWeights {
+  const rnd = lcg(seed);
+  let inputSize = E;
+  const out = layers.map(({ cell, units: H, act }): RecurrentLayerWeights => {
+    const GH = gateCount(cell) * H;
+    const l: RecurrentLayerWeights = {
+      cell,
+      inputSize,
+      units: H,
+      kernel: filled(inputSize * GH, rnd, scale),
+      recurrentKernel: filled(H * GH, rnd, scale),
+      bias: filled(GH, rnd, 0.5),
+      ...(cell === 'gru' && { recurrentBias: filled(GH, rnd, 0.5) }),
+      recurrentActivation: act ?? 'sigmoid',
+    };
+    inputSize = H;
+    return l;
+  });
+  return {
+    vocabSize: V,
+    embeddingDim: E,
+    embedding: filled(V * E, rnd, 1),
+    layers: out,
     outputKernel: filled(inputSize * V, rnd, 1),
     outputBias: filled(V, rnd, 0.3),
   };

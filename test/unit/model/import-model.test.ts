@@ -1,5 +1,5 @@
 // Importing tfjs Layers models: a valid functional model with TimeDistributed(Dense) and
-// hard_sigmoid, and each refusal (GRU, vocabulary size, NaN weights, truncated weights,
+// hard_sigmoid, and each refusal (a convolution, vocabulary size, NaN weights, truncated weights,
 // unsupported settings) with a message that says what is wrong and where.
 import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
@@ -10,7 +10,7 @@ import { selectBackend } from '../../../main/engine/model/backend';
 import { fileSaveHandler } from '../../../main/engine/model/file-io-handler';
 import { importTfjsModel } from '../../../main/engine/model/import-model';
 import { windowLogits, zeroState } from '../../../main/engine/model/lstm-forward';
-import { modelTensors } from '../../../main/engine/model/lstm-lm';
+import { modelTensors } from '../../../main/engine/model/rnn-lm';
 import { loadLanguageModel } from '../../../main/engine/model/model-files';
 import { tokenStream } from './helpers';
 
@@ -89,14 +89,14 @@ describe('importTfjsModel', () => {
     loaded.model.dispose();
   });
 
-  it('refuses a GRU, naming the layer', async () => {
+  it('refuses a layer that is not Embedding, recurrent, Dropout or Dense, naming it', async () => {
     const m = tf.sequential();
     m.add(tf.layers.embedding({ inputDim: V, outputDim: 4, inputShape: [5] }));
-    m.add(tf.layers.gru({ units: 3, returnSequences: true, name: 'my_gru' }));
+    m.add(tf.layers.conv1d({ filters: 3, kernelSize: 1, name: 'my_conv' }));
     m.add(tf.layers.dense({ units: V }));
     const src = await saved(m);
     await expect(importTfjsModel({ modelJson: src.modelJson, vocab: src.vocab, outDir: await fresh() })).rejects.toThrow(
-      /layer 'my_gru' \(GRU\): GRU layers are not supported; Mnemoscope analyses LSTM language models/,
+      /layer 'my_conv' \(Conv1D\): Conv1D layers are not supported; Mnemoscope analyses recurrent \(LSTM, GRU, RNN\) language models/,
     );
   });
 

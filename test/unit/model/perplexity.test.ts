@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/engine/model/backend';
 import { weightsPerplexity, evaluatePerplexity } from '../../../main/engine/model/perplexity';
-import { buildLstmLm } from '../../../main/engine/model/lstm-lm';
+import { buildRnnLm } from '../../../main/engine/model/rnn-lm';
 import { assignWeights } from '../../../main/engine/model/extract-weights';
 import type { RnnLmWeights } from '../../../main/engine/model/rnn-weights';
 import { tinyWeights, tokenStream } from './helpers';
@@ -77,7 +77,7 @@ describe.each(['cpu', 'wasm'] as const)('perplexity on %s', (backend) => {
     const hand = handPerplexity(w, tokens, 3);
     const r = weightsPerplexity(w, tokens, { batchSize: 3, bptt: 5 });
     expect(Math.abs(r.perplexity - hand) / hand).toBeLessThan(1e-5);
-    const model = buildLstmLm(
+    const model = buildRnnLm(
       {
         vocabSize: 6,
         embeddingDim: 3,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/engine/model/backend';
 import { assignWeights, extractWeights } from '../../../main/engine/model/extract-weights';
 import { windowLogits, zeroState } from '../../../main/engine/model/lstm-forward';
-import { buildLstmLm, modelTensors } from '../../../main/engine/model/lstm-lm';
+import { buildRnnLm, modelTensors } from '../../../main/engine/model/rnn-lm';
 import { loadLanguageModel, saveModelWeights, writeModelMeta, writeVocabulary } from '../../../main/engine/model/model-files';
 import { MODEL_META_SCHEMA_VERSION, type Architecture } from '../../../shared/schemas/model';
 import { tinyWeights, tokenStream } from './helpers';
@@ -44,7 +44,7 @@ function logitsOn(model: tf.LayersModel, ids: Int32Array): Float32Array {
 
 describe('model folder', () => {
   it('save → load gives the same weights, logits and predictions', async () => {
-    const model = buildLstmLm(arch, { initScale: 0.3, seed: 5, dropout: 0.5 });
+    const model = buildRnnLm(arch, { initScale: 0.3, seed: 5, dropout: 0.5 });
     await saveModelWeights(dir, model);
     await writeVocabulary(dir, vocab);
     await writeModelMeta(dir, {
@@ -79,7 +79,7 @@ describe('model folder', () => {
   });
 
   it('the functional forward pass equals tfjs LSTM layers (softmax of logits = model.predict)', () => {
-    const model = buildLstmLm(arch, { initScale: 0.1, seed: 1, dropout: 0.5 });
+    const model = buildRnnLm(arch, { initScale: 0.1, seed: 1, dropout: 0.5 });
     assignWeights(model, tinyWeights(9, 4, [5, 3], 13));
     const ids = tokenStream(10, 9, 2);
     const logits = tf.tensor2d(logitsOn(model, ids), [ids.length - 1, 9]);

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/engine/model/backend';
-import { buildLstmLm, modelTensors } from '../../../main/engine/model/lstm-lm';
+import { buildRnnLm, modelTensors } from '../../../main/engine/model/rnn-lm';
 import { architectureFor } from '../../../main/engine/model/train-loop';
 import { ModelMetaSchema, TrainConfigRequestSchema, TrainConfigSchema, TrainTaskParamsSchema } from '../../../shared/schemas/model';
 import { TRAIN_RECIPES, applyRecipe, recipeValues } from '../../../shared/schemas/train-recipes';
@@ -78,7 +78,7 @@ describe('the forget-gate bias', () => {
     await selectBackend('cpu');
     const config = TrainConfigSchema.parse({ layers: 2, embeddingDim: 3, hiddenSize: 4, vocabSize: 7 });
     for (const forgetBias of [0, 1, -0.5]) {
-      const model = buildLstmLm(architectureFor(config, 7), { initScale: 0.05, seed: 2, dropout: 0, forgetBias });
+      const model = buildRnnLm(architectureFor(config, 7), { initScale: 0.05, seed: 2, dropout: 0, forgetBias });
       const t = modelTensors(model);
       for (const layer of t.layers) {
         const b = Array.from(layer.bias.dataSync());
@@ -86,7 +86,7 @@ describe('the forget-gate bias', () => {
       }
       // The kernels are drawn as before: the bias does not shift the random streams.
       expect(t.layers[0].kernel.dataSync()[0]).toBeCloseTo(
-        buildLstmLm(architectureFor(config, 7), { initScale: 0.05, seed: 2, dropout: 0 }).layers[1].getWeights()[0].dataSync()[0],
+        buildRnnLm(architectureFor(config, 7), { initScale: 0.05, seed: 2, dropout: 0 }).layers[1].getWeights()[0].dataSync()[0],
         7,
       );
       model.dispose();

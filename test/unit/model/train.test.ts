@@ -9,9 +9,9 @@ import { JobCancelledError } from '../../../main/engine/jobs/errors';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
 import { selectBackend } from '../../../main/engine/model/backend';
 import { batchify, windowAt } from '../../../main/engine/model/batchify';
-import type { LstmState } from '../../../main/engine/model/lstm-forward';
+import type { RnnState } from '../../../main/engine/model/lstm-forward';
 import { zeroState } from '../../../main/engine/model/lstm-forward';
-import { buildLstmLm, modelTensors } from '../../../main/engine/model/lstm-lm';
+import { buildRnnLm, modelTensors } from '../../../main/engine/model/rnn-lm';
 import { loadLanguageModel, readModelMeta } from '../../../main/engine/model/model-files';
 import { adam, sgd } from '../../../main/engine/model/optimizer';
 import { evaluatePerplexity } from '../../../main/engine/model/perplexity';
@@ -50,7 +50,7 @@ describe('training', () => {
     const config = TrainConfigSchema.parse({ ...small, epochs: 3, dropout: 0.1 });
     const events: TrainProgress[] = [];
     const r = await trainLanguageModel({ train, valid, vocab, config, outDir, backend }, inProcessContext((p) => events.push(p)));
-    const untrained = buildLstmLm(architectureFor(config, words.length), { initScale: config.initScale, seed: config.seed, dropout: 0 });
+    const untrained = buildRnnLm(architectureFor(config, words.length), { initScale: config.initScale, seed: config.seed, dropout: 0 });
     const before = evaluatePerplexity(untrained, valid, { batchSize: 4, bptt: 10 }).perplexity;
     untrained.dispose();
     expect(before).toBeGreaterThan(10); // ≈ uniform over 13 words
@@ -84,11 +84,11 @@ describe('training', () => {
     await selectBackend('wasm');
     const config = TrainConfigSchema.parse(small);
     for (const opt of [sgd(), adam()]) {
-      const model = buildLstmLm(architectureFor(config, words.length), { initScale: 0.05, seed: 3, dropout: 0.5 });
+      const model = buildRnnLm(architectureFor(config, words.length), { initScale: 0.05, seed: 3, dropout: 0.5 });
       const params = modelTensors(model);
       const data = batchify(train, 4, words.length, 'train');
       const drop = { rng: mulberry32(1), embedding: 0.2, output: 0.5 };
-      let state: LstmState = zeroState(params, 4);
+      let state: RnnState = zeroState(params, 4);
       const counts: number[] = [];
       for (let k = 0; k < 6; k++) {
         state = trainStep(params, opt, windowAt(data, 10, k), state, drop, 0.5, 5).state;
@@ -105,12 +105,12 @@ describe('training', () => {
     const losses: Record<string, number[]> = {};
     for (const b of ['cpu', 'wasm'] as const) {
       await selectBackend(b);
-      const model = buildLstmLm(architectureFor(config, words.length), { initScale: 0.1, seed: 9, dropout: 0.5 });
+      const model = buildRnnLm(architectureFor(config, words.length), { initScale: 0.1, seed: 9, dropout: 0.5 });
       const params = modelTensors(model);
       const data = batchify(train, 4, words.length, 'train');
       const drop = { rng: mulberry32(5), embedding: 0.1, output: 0.5 };
       const opt = sgd();
-      let state: LstmState = zeroState(params, 4);
+      let state: RnnState = zeroState(params, 4);
       losses[b] = [];
       for (let k = 0; k < 4; k++) {
         const s = trainStep(params, opt, windowAt(data, 10, k), state, drop, 1, 5);

@@ -9,7 +9,7 @@ import { fieldAria } from '../../../renderer/src/lib/state/field-aria';
 import {
   ALL_FILES,
   CORPUS_FILES,
-  TFJS_MODEL_FILES,
+  MODEL_FILES,
   VOCABULARY_FILES,
   pickFailureMessage,
   pickRequest,
@@ -27,12 +27,12 @@ describe('the request a path field sends', () => {
   });
 
   it('lists all files once, even when the field already gave that filter', () => {
-    const { filters } = pickRequest('open-file', 'x', '', [ALL_FILES, TFJS_MODEL_FILES]);
-    expect(filters).toEqual([TFJS_MODEL_FILES, ALL_FILES]);
+    const { filters } = pickRequest('open-file', 'x', '', [ALL_FILES, MODEL_FILES]);
+    expect(filters).toEqual([MODEL_FILES, ALL_FILES]);
   });
 
   it("passes main's own validation for every field's file types", () => {
-    for (const filter of [CORPUS_FILES, TFJS_MODEL_FILES, VOCABULARY_FILES]) {
+    for (const filter of [CORPUS_FILES, MODEL_FILES, VOCABULARY_FILES]) {
       for (const purpose of ['open-file', 'open-directory', 'save-file'] as const) {
         const parsed = PickPathRequestSchema.safeParse(pickRequest(purpose, 'A title', '/somewhere', [filter]));
         expect(parsed.success, `${purpose} ${filter.name}`).toBe(true);

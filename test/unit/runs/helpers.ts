@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { importCorpus, trainTypeCounts } from '../../../main/engine/corpus';
 import { buildVocabulary } from '../../../main/engine/corpus/vocabulary';
-import { buildLstmLm, saveModelWeights, selectBackend, writeModelMeta, writeVocabulary } from '../../../main/engine/model';
+import { buildRnnLm, saveModelWeights, selectBackend, writeModelMeta, writeVocabulary } from '../../../main/engine/model';
 import { createProject } from '../../../main/engine/project';
 import { MODEL_META_SCHEMA_VERSION, type Architecture } from '../../../shared/schemas/model';
 
@@ -74,7 +74,7 @@ export async function makeRunProject(
       outputActivation: 'softmax',
     };
     await store.stageItem('model', spec.id, async (out) => {
-      const model = buildLstmLm(arch, { initScale: 0.6, seed: opts.seed ?? 5, dropout: 0 });
+      const model = buildRnnLm(arch, { initScale: 0.6, seed: opts.seed ?? 5, dropout: 0 });
       try {
         await saveModelWeights(out, model);
       } finally {

@@ -26,7 +26,7 @@ static inline float flush1(float v, int32_t* count) {
 }
 
 // out[r, 0:H] = ai*W[r,i] + af*W[r,f] + ag*W[r,g];  out[r, H:2H] = ao*W[r,o]
-// coef = [f, ai, af, ag, ao, q] x H (the COEF order of lstm-forward.ts)
+// coef = [f, ai, af, ag, ao, q] x H (LSTM_COEF of tangent-cells.ts)
 EXPORT(fold)
 void fold(const float* W, int32_t rows, int32_t H, const float* coef, float* out) {
   const float* ai = coef + 1 * H;
@@ -84,6 +84,116 @@ int32_t advance(int32_t H, int32_t E, const float* g, float* dc, int32_t fresh, 
       c = flush1(c, &count);
       ce[k] = c;
       float h = flush1(ge[H + k] + q[k] * c, &count);
+      if (he) he[k] = h;
+      if (p1) p1[k] = h;
+      if (p2) p2[k] = h;
+    }
+  }
+  return count;
+}
+
+// GRU (reset after): out[r] = cz*S[r,z] + cr*S[r,r] + c3*S[r,h], c3 = cx for input rows
+// (r < rf) and ch for rows of U, which also get z on the diagonal.
+// coef = [cz, cr, cx, ch, z] x H (GRU_COEF)
+EXPORT(fold_gru)
+void fold_gru(const float* S, int32_t rows, int32_t rf, int32_t H, const float* coef, float* out) {
+  const float* cz = coef;
+  const float* cr = coef + H;
+  const float* z = coef + 4 * H;
+  for (int32_t r = 0; r < rows; r++) {
+    const float* w = S + r * 3 * H;
+    const float* c3 = coef + (r < rf ? 2 : 3) * H;
+    float* o = out + r * H;
+    int32_t k = 0;
+    for (; k + 4 <= H; k += 4) {
+      v128_t a = wasm_f32x4_mul(wasm_v128_load(cz + k), wasm_v128_load(w + k));
+      a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_v128_load(cr + k), wasm_v128_load(w + H + k)));
+      a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_v128_load(c3 + k), wasm_v128_load(w + 2 * H + k)));
+      wasm_v128_store(o + k, a);
+    }
+    for (; k < H; k++) o[k] = cz[k] * w[k] + cr[k] * w[H + k] + c3[k] * w[2 * H + k];
+    if (r >= rf) o[r - rf] += z[r - rf];
+  }
+}
+
+// GRU classic: out[r] = cz*S[r,z] + s*cx*S[r,h] + Y[r] (s = 1 for input rows, r_i for row i
+// of U), and z on U's diagonal. Y is the product term ([rows, H]).
+// coef = [cz, cx, q, r, z] x H (CLASSIC_COEF)
+EXPORT(fold_gru_classic)
+void fold_gru_classic(const float* S, int32_t rows, int32_t rf, int32_t H, const float* coef, float* out, const float* Y) {
+  const float* cz = coef;
+  const float* cx = coef + H;
+  const float* rg = coef + 3 * H;
+  const float* z = coef + 4 * H;
+  for (int32_t r = 0; r < rows; r++) {
+    const float* w = S + r * 3 * H;
+    const float* y = Y + r * H;
+    float* o = out + r * H;
+    const float s = r < rf ? 1.0f : rg[r - rf];
+    const v128_t sv = wasm_f32x4_splat(s);
+    int32_t k = 0;
+    for (; k + 4 <= H; k += 4) {
+      v128_t a = wasm_f32x4_mul(wasm_v128_load(cz + k), wasm_v128_load(w + k));
+      v128_t b = wasm_f32x4_mul(sv, wasm_f32x4_mul(wasm_v128_load(cx + k), wasm_v128_load(w + 2 * H + k)));
+      wasm_v128_store(o + k, wasm_f32x4_add(wasm_f32x4_add(a, b), wasm_v128_load(y + k)));
+    }
+    for (; k < H; k++) o[k] = cz[k] * w[k] + s * (cx[k] * w[2 * H + k]) + y[k];
+    if (r >= rf) o[r - rf] += z[r - rf];
+  }
+}
+
+// GRU classic's product factors: A[r] = q*S[r,r] for every row; P[i] = cx*S[rf+i,h] for
+// the rows of U when P is non-null.
+EXPORT(classic_factors)
+void classic_factors(const float* S, int32_t rows, int32_t rf, int32_t H, const float* coef, float* A, float* P) {
+  const float* cx = coef + H;
+  const float* q = coef + 2 * H;
+  for (int32_t r = 0; r < rows; r++) {
+    const float* w = S + r * 3 * H;
+    float* a = A + r * H;
+    int32_t k = 0;
+    for (; k + 4 <= H; k += 4) wasm_v128_store(a + k, wasm_f32x4_mul(wasm_v128_load(q + k), wasm_v128_load(w + H + k)));
+    for (; k < H; k++) a[k] = q[k] * w[H + k];
+    if (P && r >= rf) {
+      float* p = P + (r - rf) * H;
+      k = 0;
+      for (; k + 4 <= H; k += 4) wasm_v128_store(p + k, wasm_f32x4_mul(wasm_v128_load(cx + k), wasm_v128_load(w + 2 * H + k)));
+      for (; k < H; k++) p[k] = cx[k] * w[2 * H + k];
+    }
+  }
+}
+
+// RNN: out[r] = a*S[r], coef = [a] x H (RNN_COEF)
+EXPORT(fold_rnn)
+void fold_rnn(const float* S, int32_t rows, int32_t H, const float* a, float* out) {
+  for (int32_t r = 0; r < rows; r++) {
+    const float* w = S + r * H;
+    float* o = out + r * H;
+    int32_t k = 0;
+    for (; k + 4 <= H; k += 4) wasm_v128_store(o + k, wasm_f32x4_mul(wasm_v128_load(a + k), wasm_v128_load(w + k)));
+    for (; k < H; k++) o[k] = a[k] * w[k];
+  }
+}
+
+// Cells without a memory cell: dh = g (E x H), flushed, written where the pointer is
+// non-null to dh and to o1 / o2 with row strides s1 / s2. Returns the number flushed.
+EXPORT(advance_h)
+int32_t advance_h(int32_t H, int32_t E, const float* g, float* dh, float* o1, int32_t s1, float* o2, int32_t s2) {
+  int32_t count = 0;
+  for (int32_t e = 0; e < E; e++) {
+    const float* ge = g + e * H;
+    float* he = dh ? dh + e * H : 0;
+    float* p1 = o1 ? o1 + e * s1 : 0;
+    float* p2 = o2 ? o2 + e * s2 : 0;
+    int32_t k = 0;
+    for (; k + 4 <= H; k += 4) {
+      v128_t h = flush4(wasm_v128_load(ge + k), &count);
+      if (he) wasm_v128_store(he + k, h);
+      if (p1) wasm_v128_store(p1 + k, h);
+      if (p2) wasm_v128_store(p2 + k, h);
+    }
+    for (; k < H; k++) {
+      float h = flush1(ge[k], &count);
       if (he) he[k] = h;
       if (p1) p1[k] = h;
       if (p2) p2[k] = h;

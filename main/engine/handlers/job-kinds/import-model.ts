@@ -16,17 +16,21 @@ export function importModelRunner(projects: ProjectCache): JobRunner<Params, Job
     if (await store.has('model', params.id)) {
       throw new UserError(`The project already has a model '${params.id}': choose another id, or delete that model first.`);
     }
-    if ((params.modelJson === undefined) === (params.pytorch === undefined)) {
-      throw new UserError('Give exactly one model file to import: a TensorFlow.js model.json or a PyTorch state_dict (.pt).');
+    if ([params.modelJson, params.pytorch, params.onnx].filter((f) => f !== undefined).length !== 1) {
+      throw new UserError('Give exactly one model file to import: a TensorFlow.js model.json, a PyTorch state_dict (.pt, .safetensors) or an ONNX file (.onnx).');
     }
-    const source = (params.modelJson ?? params.pytorch) as string;
+    const source = (params.modelJson ?? params.pytorch ?? params.onnx) as string;
     ctx.progress({ detail: {}, fraction: null, label: `importing ${path.basename(source)}` });
     const staged = await store.stageItem(
       'model',
       params.id,
       (outDir) => {
         const task: ImportModelParams = {
-          ...(params.modelJson !== undefined ? { modelJson: path.resolve(params.modelJson) } : { pytorch: path.resolve(source) }),
+          ...(params.modelJson !== undefined
+            ? { modelJson: path.resolve(params.modelJson) }
+            : params.onnx !== undefined
+              ? { onnx: path.resolve(params.onnx) }
+              : { pytorch: path.resolve(source), keys: params.keys, nonlinearity: params.nonlinearity }),
           vocab: path.resolve(params.vocab),
           outDir,
           backend: params.backend,

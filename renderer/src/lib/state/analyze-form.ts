@@ -2,6 +2,7 @@
 // defaults (jobDefaults), checked before the job is sent, and turned into the job's params.
 import type { JobDefaults } from '../../../../shared/api/jobs';
 import type { ClassSetSummary } from '../../../../shared/api/corpora';
+import { CELL_LABELS, type Cell } from '../../../../shared/schemas/model';
 import type { AnalyzeParams } from '../../../../shared/schemas/run';
 import { checkItemId, fieldText, parseNumberField, type NumberFieldSpec } from './fields';
 
@@ -47,7 +48,7 @@ export const ANALYZE_NUMBER_FIELDS: Record<NumericKey, NumberFieldSpec & { label
   maxTokens: { kind: 'int', min: 1, optional: true, label: 'Max. tokens', help: 'Analyse only the first N tokens of the split; empty: all.' },
   sample: { kind: 'int', min: 1, optional: true, label: 'Sampled sources', help: 'Quick estimate from N sampled source positions; empty: all positions.' },
   seed: { kind: 'int', label: 'Sample seed', help: 'Seed of the sample.' },
-  layer: { kind: 'int', min: 1, optional: true, label: 'Layer', help: 'LSTM layer, 1 = bottom; empty: the last.' },
+  layer: { kind: 'int', min: 1, optional: true, label: 'Layer', help: 'Recurrent layer, 1 = bottom; empty: the last.' },
   groups: { kind: 'int', min: 1, label: 'Uncertainty groups K', help: 'Groups for the standard errors.' },
   workers: { kind: 'int', min: 0, optional: true, label: 'Worker threads', help: 'Empty: all cores; 0 runs in the job’s own thread.' },
 };
@@ -134,7 +135,7 @@ export function parseWords(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).filter((w) => w !== ''))];
 }
 
-export type AnalyzeFormErrors = Partial<Record<NumericKey | 'id' | 'model' | 'corpus' | 'properties' | 'classSets' | 'words', string>> & {
+export type AnalyzeFormErrors = Partial<Record<NumericKey | 'id' | 'model' | 'corpus' | 'state' | 'properties' | 'classSets' | 'words', string>> & {
   /** By row index. */
   propertyRows?: Record<number, string>;
 };
@@ -142,9 +143,27 @@ export type AnalyzeFormErrors = Partial<Record<NumericKey | 'id' | 'model' | 'co
 export interface AnalyzeContext {
   project: string;
   takenRunIds: ReadonlySet<string>;
-  /** LSTM layers of the chosen model (null while unknown). */
+  /** Recurrent layers of the chosen model (null while unknown). */
   modelLayers: number | null;
+  /** The cell of each layer of the chosen model, bottom first (null or absent while unknown). */
+  modelCells?: readonly Cell[] | null;
   classSets: readonly ClassSetSummary[];
+}
+
+/** The cell of the layer the form's layer field names (empty: the last); null when the model or the layer is unknown. */
+export function chosenLayerCell(cells: readonly Cell[] | null | undefined, layerField: string): { layer: number; cell: Cell } | null {
+  if (!cells || cells.length === 0) return null;
+  const text = layerField.trim();
+  const layer = text === '' ? cells.length : Number(text);
+  if (!Number.isInteger(layer) || layer < 1 || layer > cells.length) return null;
+  return { layer, cell: cells[layer - 1] };
+}
+
+/** Why the cell state c cannot be the target of this layer (only LSTMs have one), or null when it can. */
+export function noCellStateReason(chosen: { layer: number; cell: Cell } | null): string | null {
+  if (chosen === null || chosen.cell === 'lstm') return null;
+  const label = CELL_LABELS[chosen.cell];
+  return `layer ${chosen.layer} is ${/^[AEIOR]/.test(label) ? 'an' : 'a'} ${label}: only LSTM layers have a cell state c; target the hidden state h`;
 }
 
 export function checkAnalyzeForm(v: AnalyzeFormValues, ctx: AnalyzeContext): { ok: true; params: AnalyzeParams } | { ok: false; errors: AnalyzeFormErrors } {
@@ -153,6 +172,8 @@ export function checkAnalyzeForm(v: AnalyzeFormValues, ctx: AnalyzeContext): { o
   if (idError) errors.id = idError;
   if (!v.model) errors.model = 'choose the model to analyse';
   if (!v.corpus) errors.corpus = 'choose the corpus whose split is analysed';
+  const noC = v.state === 'c' ? noCellStateReason(chosenLayerCell(ctx.modelCells, v.layer)) : null;
+  if (noC) errors.state = noC;
 
   const nums: Partial<Record<NumericKey, number | null>> = {};
   for (const key of Object.keys(ANALYZE_NUMBER_FIELDS) as NumericKey[]) {

@@ -7,7 +7,11 @@ export const ALL_FILES: FileFilter = { name: 'All files', extensions: ['*'] };
 
 /** Corpus formats are detected from the text, not the name: these are only the usual endings. */
 export const CORPUS_FILES: FileFilter = { name: 'Corpus text (plain, word/TAG, CoNLL-U)', extensions: ['txt', 'conllu', 'conll', 'tsv', 'pos'] };
-export const TFJS_MODEL_FILES: FileFilter = { name: 'TensorFlow.js model (model.json)', extensions: ['json'] };
+/** The import form tells the formats apart by the first bytes; these are only the usual endings. */
+export const MODEL_FILES: FileFilter = {
+  name: 'Language model (.pt, .pth, .safetensors, .onnx, model.json)',
+  extensions: ['pt', 'pth', 'safetensors', 'onnx', 'json'],
+};
 export const VOCABULARY_FILES: FileFilter = { name: 'Vocabulary (vocab.json or one word a line)', extensions: ['json', 'txt', 'vocab'] };
 
 export function pickRequest(purpose: PickPurpose, title: string, current: string, filters: readonly FileFilter[] = []): PickPathRequest {

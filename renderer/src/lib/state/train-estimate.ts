@@ -1,8 +1,8 @@
 // How long a training run will take, before it starts: the work per token (flops of one
-// forward and backward pass through the LSTM and the V-way softmax) times the tokens,
+// forward and backward pass through the recurrent layers and the V-way softmax) times the tokens,
 // at a speed measured on this installation when the project has a trained model, else at
 // a reference speed. An estimate to plan by, not a promise: say which speed it used.
-import type { TrainConfig } from '../../../../shared/schemas/model';
+import type { Cell, TrainConfig } from '../../../../shared/schemas/model';
 import type { ModelListing } from '../../../../shared/api/models';
 
 interface NetworkSize {
@@ -10,14 +10,22 @@ interface NetworkSize {
   hiddenSize: number;
   layers: number;
   vocabSize: number;
+  /** The cell of every layer; absent: LSTM. */
+  cell?: Cell;
 }
 
-/** Multiply-adds of one forward step for one token: every LSTM layer and the output layer. */
+/** Gate blocks per cell, the G in kernel [in, G·H] (main/engine/model/rnn-weights.ts gateCount). */
+export function gatesOf(cell: Cell): number {
+  return cell === 'lstm' ? 4 : cell === 'gru' || cell === 'gru-classic' ? 3 : 1;
+}
+
+/** Multiply-adds of one forward step for one token: every recurrent layer (G·H·(in + H)) and the output layer. */
 export function macsPerToken(n: NetworkSize): number {
+  const gates = gatesOf(n.cell ?? 'lstm');
   let macs = 0;
   for (let l = 0; l < n.layers; l++) {
     const input = l === 0 ? n.embeddingDim : n.hiddenSize;
-    macs += 4 * n.hiddenSize * (input + n.hiddenSize);
+    macs += gates * n.hiddenSize * (input + n.hiddenSize);
   }
   return macs + n.hiddenSize * n.vocabSize;
 }
@@ -50,7 +58,7 @@ export function trainingSpeed(models: readonly ModelListing[]): TrainingSpeed {
   const m = trained[0];
   if (m?.summary?.tokensPerSecond) {
     const a = m.summary.architecture;
-    const size = { embeddingDim: a.embeddingDim, hiddenSize: a.layers[0].units, layers: a.layers.length, vocabSize: a.vocabSize };
+    const size = { embeddingDim: a.embeddingDim, hiddenSize: a.layers[0].units, layers: a.layers.length, vocabSize: a.vocabSize, cell: a.layers[0].cell };
     return {
       flopsPerSecond: m.summary.tokensPerSecond * trainFlopsPerToken(size),
       basis: `at the speed model '${m.id}' trained at here (${Math.round(m.summary.tokensPerSecond)} tokens/s on ${m.summary.backend ?? 'its backend'})`,
@@ -64,7 +72,7 @@ export function trainingSpeed(models: readonly ModelListing[]): TrainingSpeed {
 
 /** Seconds for all epochs: training tokens (capped by maxTokens) and a validation pass per epoch. */
 export function estimateTrainingSeconds(
-  config: Pick<TrainConfig, 'embeddingDim' | 'hiddenSize' | 'layers' | 'vocabSize' | 'epochs' | 'maxTokens'>,
+  config: Pick<TrainConfig, 'embeddingDim' | 'hiddenSize' | 'layers' | 'vocabSize' | 'epochs' | 'maxTokens'> & { cell?: Cell },
   tokens: { train: number; valid: number },
   speed: TrainingSpeed,
 ): number {

@@ -2,6 +2,7 @@
 // (jobDefaults), checked before the job is sent, and turned into the job's params.
 import type { JobParams } from '../../../../shared/jobs';
 import type { TrainConfig } from '../../../../shared/schemas/model';
+import { CELL_LABELS, TrainConfigSchema } from '../../../../shared/schemas/model';
 import { recipeValues, type TrainRecipeName } from '../../../../shared/schemas/train-recipes';
 
 export type BackendChoice = JobParams<'train'>['backend'];
@@ -18,9 +19,9 @@ export interface TrainFieldSpec extends NumberFieldSpec {
 
 /** The numeric fields, in the order the form shows them. The optimizer is a select of its own. */
 export const TRAIN_FIELDS: readonly TrainFieldSpec[] = [
-  { key: 'layers', label: 'LSTM layers', kind: 'int', min: 1, max: 8, group: 'network', help: 'Stacked LSTM layers.' },
+  { key: 'layers', label: 'Recurrent layers', kind: 'int', min: 1, max: 8, group: 'network', help: 'Stacked recurrent layers, all of the chosen cell.' },
   { key: 'embeddingDim', label: 'Embedding size E', kind: 'int', min: 1, group: 'network', help: 'Dimensions of the word embeddings.' },
-  { key: 'hiddenSize', label: 'Hidden units H', kind: 'int', min: 1, group: 'network', help: 'LSTM units per layer.' },
+  { key: 'hiddenSize', label: 'Hidden units H', kind: 'int', min: 1, group: 'network', help: 'Units per recurrent layer.' },
   { key: 'vocabSize', label: 'Vocabulary size', kind: 'int', min: 3, group: 'network', help: 'Most frequent train words, including <unk> and <eos>.' },
   { key: 'epochs', label: 'Epochs', kind: 'int', min: 1, group: 'data', help: 'Passes over the training split.' },
   { key: 'batchSize', label: 'Batch (streams)', kind: 'int', min: 1, group: 'data', help: 'Parallel streams the training text is cut into.' },
@@ -32,11 +33,16 @@ export const TRAIN_FIELDS: readonly TrainFieldSpec[] = [
   { key: 'lrDecayAfter', label: 'LR decay starts after epoch', kind: 'int', min: 0, group: 'optimisation', help: 'Epochs at the full learning rate.' },
   { key: 'clipNorm', label: 'Gradient clipping (global norm)', kind: 'float', min: 0, group: 'optimisation', help: '0 turns clipping off.' },
   { key: 'patience', label: 'Early-stopping patience', kind: 'int', min: 1, optional: true, group: 'optimisation', help: 'Stop after N epochs without a better valid perplexity; empty: never.' },
-  { key: 'dropout', label: 'Dropout (LSTM outputs)', kind: 'float', min: 0, max: 1, maxExclusive: true, group: 'regularisation', help: 'On each LSTM layer’s output.' },
-  { key: 'embeddingDropout', label: 'Dropout (embeddings)', kind: 'float', min: 0, max: 1, maxExclusive: true, group: 'regularisation', help: 'On the LSTM input.' },
+  { key: 'dropout', label: 'Dropout (layer outputs)', kind: 'float', min: 0, max: 1, maxExclusive: true, group: 'regularisation', help: 'On each recurrent layer’s output.' },
+  { key: 'embeddingDropout', label: 'Dropout (embeddings)', kind: 'float', min: 0, max: 1, maxExclusive: true, group: 'regularisation', help: 'On the first layer’s input.' },
   { key: 'initScale', label: 'Init scale', kind: 'float', min: 0, minExclusive: true, group: 'regularisation', help: 'Weights start uniform in [−s, s].' },
-  { key: 'forgetBias', label: 'Forget-gate bias', kind: 'float', min: -20, max: 20, group: 'regularisation', help: 'Its initial value: 0 as the authors (TF1 forget_bias 0); 1 is Keras’ unitForgetBias.' },
+  { key: 'forgetBias', label: 'Forget-gate bias', kind: 'float', min: -20, max: 20, group: 'regularisation', help: 'LSTM only. Its initial value: 0 as the authors (TF1 forget_bias 0); 1 is Keras’ unitForgetBias.' },
 ];
+
+/** The Cell select: the cells training builds (not 'gru-classic', which only imports bring), labelled as everywhere. */
+export const TRAIN_CELL_OPTIONS: readonly { value: TrainConfig['cell']; label: string }[] = TrainConfigSchema.shape.cell
+  .unwrap()
+  .options.map((c) => ({ value: c, label: CELL_LABELS[c] }));
 
 export const TRAIN_GROUPS: readonly { id: TrainFieldSpec['group']; label: string }[] = [
   { id: 'network', label: 'Network' },
@@ -104,6 +110,9 @@ export function checkTrainForm(
     const parsed = parseNumberField(f, v.fields[f.key] ?? '');
     if (parsed.ok) config[f.key] = parsed.value;
     else errors[f.key] = parsed.error;
+  }
+  if (v.cell !== 'lstm' && config.forgetBias !== undefined && config.forgetBias !== 0) {
+    errors.forgetBias = `applies to LSTM cells only (a ${CELL_LABELS[v.cell]} has no forget gate): set it to 0`;
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const name = v.name.trim();

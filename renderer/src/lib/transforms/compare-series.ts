@@ -1,6 +1,8 @@
 // The Compare view: the same quantity of several runs overlaid (one colour per run), the
 // same quantity per run for small multiples, the table of key numbers and that of the decay models.
-import type { RunRecord } from '../../../../shared/schemas/run';
+import type { ComparabilityWarning } from '../../../../shared/api/runs';
+import { CELL_LABELS } from '../../../../shared/schemas/model';
+import { analysedCell, type RunRecord } from '../../../../shared/schemas/run';
 import type { DecayModelName, DelaySummary, MemoryLength } from '../../../../shared/schemas/run-summary';
 import { toCsv } from './csv';
 import { cycleDash, seriesColour } from './palette';
@@ -16,9 +18,18 @@ export interface CompareMetric {
   unit: boolean;
 }
 
-/** 'r1 · lm, H 32' — the run, its model and the width of the analysed layer. */
+/** 'r1 · lm, H 32' — the run, its model and the width of the analysed layer; its cell when not an LSTM ('r2 · g, GRU, H 32'). */
 export function runLabel(r: RunRecord): string {
-  return `${r.id} · ${r.model}, H ${r.modelShape.units[r.config.layer - 1] ?? r.modelShape.units.join('/')}`;
+  const cell = analysedCell(r);
+  return `${r.id} · ${r.model}, ${cell === 'lstm' ? '' : `${CELL_LABELS[cell]}, `}H ${r.modelShape.units[r.config.layer - 1] ?? r.modelShape.units.join('/')}`;
+}
+
+/** The lead of Compare's list of what differs: a different cell alone is a difference of the models, not of the measurement. */
+export function comparabilityLead(warnings: readonly Pick<ComparabilityWarning, 'setting'>[]): { title: string; text: string } {
+  if (warnings.every((w) => w.setting === 'cell')) {
+    return { title: 'These runs analyse different recurrent cells:', text: 'their curves compare architectures as well as trained weights.' };
+  }
+  return { title: 'These runs are not directly comparable:', text: 'their curves differ for reasons other than the models.' };
 }
 
 /** Property names in the order the runs first list them. */

@@ -14,7 +14,7 @@ const finding = (id: Finding['id'], holds: boolean | null, extra: Partial<Findin
   ...extra,
 });
 
-const result = (run: string, findings: Finding[]): RunFindings => ({ run, analysisVersion: 2, findings });
+const result = (run: string, findings: Finding[]): RunFindings => ({ run, analysisVersion: 2, cell: 'lstm', caveat: null, findings });
 
 describe('verdictOf', () => {
   it('gives a symbol and a word for each answer, so the state never rests on colour', () => {

@@ -2,6 +2,7 @@
 // each answer as a symbol and a word, never colour alone; the numbers as labelled values;
 // and the Compare table, one row per finding and one cell per run.
 import type { Finding, RunFindings } from '../../../../shared/schemas/findings';
+import { CELL_LABELS } from '../../../../shared/schemas/model';
 import { formatValue } from './format';
 
 export type VerdictTone = 'holds' | 'fails' | 'unknown';
@@ -103,4 +104,18 @@ export function compareFindingsRows(runs: readonly RunFindings[]): CompareFindin
       }),
     };
   });
+}
+
+/** 'LSTM', 'GRU', … the cell of the layer a run analysed. */
+export const findingsCellLabel = (r: Pick<RunFindings, 'cell'>): string => CELL_LABELS[r.cell];
+
+/**
+ * For Compare: which runs analysed a layer that is not an LSTM, and that the findings' expected
+ * values come from LSTMs; null when every run is of an LSTM.
+ */
+export function compareCellCaveat(runs: readonly Pick<RunFindings, 'run' | 'cell'>[], labels: Record<string, string> = {}): string | null {
+  const others = runs.filter((r) => r.cell !== 'lstm');
+  if (others.length === 0) return null;
+  const named = others.map((r) => `${labels[r.run] ?? r.run} (${CELL_LABELS[r.cell]})`).join(', ');
+  return `The published findings were made on LSTMs, so their expected values come from an LSTM; ${named} ${others.length === 1 ? 'is' : 'are'} checked against them all the same.`;
 }

@@ -1,5 +1,6 @@
 // The facts above a run's plots: what was analysed, how, on what, how long it took.
-import type { RunRecord } from '../../../../shared/schemas/run';
+import { CELL_LABELS } from '../../../../shared/schemas/model';
+import { analysedCell, runCells, type RunRecord } from '../../../../shared/schemas/run';
 import { formatFlops, formatSeconds, formatValue } from './format';
 import { chosenDecayModel, decayModelText, memoryLengthText } from './run-series';
 
@@ -14,6 +15,13 @@ export interface FactGroup {
 }
 
 const STATE_NAME = { c: 'cell state c', h: 'output h' } as const;
+
+/** 'LSTM'; for a model whose layers differ, every layer's cell and the analysed one: 'LSTM → GRU (layer 2: GRU)'. */
+export function runCellText(record: Pick<RunRecord, 'modelShape' | 'config'>): string {
+  const cells = runCells(record.modelShape);
+  if (new Set(cells).size <= 1) return CELL_LABELS[analysedCell(record)];
+  return `${cells.map((c) => CELL_LABELS[c]).join(' → ')} (layer ${record.config.layer}: ${CELL_LABELS[analysedCell(record)]})`;
+}
 
 export function runHeader(record: RunRecord): FactGroup[] {
   const c = record.config;
@@ -43,6 +51,7 @@ export function runHeader(record: RunRecord): FactGroup[] {
       heading: 'Model and corpus',
       facts: [
         { label: 'Model', value: record.model },
+        { label: 'Cell', value: runCellText(record) },
         {
           label: 'Shape',
           value: `vocabulary ${record.modelShape.vocabSize.toLocaleString('en')}, E ${record.modelShape.embeddingDim}, H ${record.modelShape.units.join('/')}`,

@@ -1,6 +1,7 @@
 // A small run record with known numbers, for the transform tests (not used by the app).
 // σ₁(τ) = 0.1·e^{−τ/2}, Σσ(τ) = 5·σ₁(τ)·(1 + τ/10), standard errors 1 % of the value;
 // classes scale σ₁ by fixed factors; m(τ) = 0.8 − 0.05τ (sg-pl) and 0.6 − 0.04τ (common-proper).
+import type { Cell } from '../../../../shared/schemas/model';
 import type { RunRecord } from '../../../../shared/schemas/run';
 import type { DecayModelFit, DelaySummary, RunSummary } from '../../../../shared/schemas/run-summary';
 
@@ -19,6 +20,8 @@ export interface FixtureOptions {
   id?: string;
   model?: string;
   units?: number[];
+  /** Cell per layer; absent: none recorded (a run.json from before cells, read as LSTM). */
+  cells?: Cell[];
   maxDelay?: number;
   state?: 'c' | 'h';
   scale?: number;
@@ -126,7 +129,7 @@ export function makeRecord(o: FixtureOptions = {}): RunRecord {
     corpus: 'brown',
     split: 'test',
     created: '2025-01-02T03:04:05.678Z',
-    modelShape: { vocabSize: 800, embeddingDim: 16, units: o.units ?? [32] },
+    modelShape: { vocabSize: 800, embeddingDim: 16, units: o.units ?? [32], ...(o.cells && { cells: o.cells }) },
     config: {
       split: 'test',
       state: o.state ?? 'c',
