@@ -27,8 +27,9 @@ export const AnalyzeParamsSchema = z.object({
   /** display name in the project manifest (default: the id) */
   name: z.string().optional(),
   split: AnalysisSplitSchema.default('test'),
-  state: TargetStateSchema.default('c'),
-  /** 1-based LSTM layer; default the last */
+  /** default: c for an LSTM layer, h for the other cells (they have no c) */
+  state: TargetStateSchema.optional(),
+  /** 1-based recurrent layer; default the last */
   layer: int.positive().optional(),
   maxDelay: count.default(30),
   streams: int.positive().default(20),

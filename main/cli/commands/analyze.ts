@@ -15,7 +15,7 @@ interface AnalyzeOpts {
   id: string;
   name?: string;
   split: 'valid' | 'test';
-  state: 'c' | 'h';
+  state?: 'c' | 'h';
   layer?: number;
   maxDelay?: number;
   streams?: number;
@@ -68,7 +68,7 @@ export function registerAnalyze(program: Command): void {
     .requiredOption('--id <id>', 'an id for the new run')
     .option('--name <name>', 'a display name')
     .addOption(new Option('--split <name>', 'the split').choices(['valid', 'test']).default('test'))
-    .addOption(new Option('--state <s>', 'target state: cell c or hidden h').choices(['c', 'h']).default('c'))
+    .addOption(new Option('--state <s>', 'target state: cell c or hidden h (default: c for an LSTM layer, h for GRU and RNN layers)').choices(['c', 'h']))
     .option('--layer <n>', 'recurrent layer, 1-based (default: the last)', intOption('layer'))
     .option('--max-delay <d>', 'largest delay D (default 30)', intOption('max-delay', 0))
     .option('--streams <b>', 'parallel streams B the tokens are cut into (default 20)', intOption('streams'))

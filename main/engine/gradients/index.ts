@@ -17,4 +17,4 @@ export type { ClassSpec } from './class-index';
 export { MAX_WORDS } from './class-index';
 export { layoutStreams, groupOf, samplePositions, type StreamLayout } from './stream-layout';
 export { FLUSH_BELOW } from './tangent-step';
-export { checkTargetState } from './run-sweep';
+export { checkTargetState, defaultTargetState } from './run-sweep';

@@ -47,6 +47,11 @@ export function checkTargetState(target: TargetState, layer: number, cell: Cell)
   throw new UserError(`the state c exists only in LSTM layers; layer ${layer} is ${article} ${label}: use --state h`);
 }
 
+/** The state a sweep targets when none is asked for: the LSTM's cell state c, the only state h of the other cells. */
+export function defaultTargetState(cell: Cell): TargetState {
+  return hasCellState(cell) ? 'c' : 'h';
+}
+
 export function validateJob(job: SweepJob): void {
   const { weights: w } = job;
   if (!Number.isInteger(job.maxDelay) || job.maxDelay < 0) throw new UserError(`max delay must be ≥ 0, got ${job.maxDelay}`);

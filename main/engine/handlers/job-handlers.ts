@@ -10,7 +10,8 @@ export function jobDefaults(): JobDefaults {
   const a = AnalyzeParamsSchema.omit({ project: true, model: true, corpus: true, id: true }).parse({});
   return {
     train: TrainConfigSchema.parse({}),
-    analyze: { split: a.split, state: a.state, maxDelay: a.maxDelay, streams: a.streams, seed: a.seed, normalize: a.normalize, groups: a.groups },
+    // state: the engine picks c for an LSTM layer and h for the others; the form starts at c and switches to h for a model without c
+    analyze: { split: a.split, state: a.state ?? 'c', maxDelay: a.maxDelay, streams: a.streams, seed: a.seed, normalize: a.normalize, groups: a.groups },
     backends: [...BackendPreferenceSchema.options],
   };
 }

@@ -72,7 +72,7 @@ export const analyzeRun: TaskFn<AnalyzeParams, AnalyzeResult, AnalyzeProgress> =
           prep.weights,
           prep.splitTokens,
           {
-            state: params.state,
+            state: prep.state,
             layer: prep.layer,
             maxDelay: params.maxDelay,
             streams: params.streams,

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { equalVarianceNormalisation, type Mat, type PropertySpec } from '../analysis';
 import { encodeSplit, ensureFrequencyClassSet } from '../corpus';
-import { checkTargetState } from '../gradients';
+import { checkTargetState, defaultTargetState, type TargetState } from '../gradients';
 import { UNK, indexVocabulary, type Vocabulary } from '../corpus/vocabulary';
 import { UserError } from '../jobs/errors';
 import {
@@ -30,6 +30,8 @@ export interface PreparedRun {
   /** the whole split as token ids (streams and --max-tokens are applied by the accumulation) */
   splitTokens: Int32Array;
   layer: number;
+  /** the target state: as asked, else c for an LSTM layer and h for the others */
+  state: TargetState;
   classes: ResolvedClasses;
   words: RunConfig['words'];
   properties: PropertySpec[];
@@ -52,7 +54,9 @@ export async function prepareRun(params: AnalyzeParamsResolved, store: ProjectSt
     const kind = cells.size === 1 ? CELL_LABELS[arch.layers[0].cell] : 'recurrent';
     throw new UserError(`layer ${layer} does not exist: model '${params.model}' has ${layers} ${kind} layer${layers === 1 ? '' : 's'} (use 1..${layers})`);
   }
-  checkTargetState(params.state, layer, arch.layers[layer - 1].cell);
+  const cell = arch.layers[layer - 1].cell;
+  const state = params.state ?? defaultTargetState(cell);
+  checkTargetState(state, layer, cell);
   const vocab = await readVocabularyJson(path.join(modelDir, MODEL_FILES.vocab));
   const index = indexVocabulary(vocab);
   const words = resolveWords(params.words, index.id, params.model);
@@ -85,5 +89,5 @@ export async function prepareRun(params: AnalyzeParamsResolved, store: ProjectSt
 
   const splitTokens = await encodeSplit(corpusDir, params.split, index);
   if (splitTokens.length === 0) throw new UserError(`the ${params.split} split of corpus '${params.corpus}' is empty`);
-  return { weights, vocab, embeddings, splitTokens, layer, classes, words, properties, versions: backend.versions, warnings };
+  return { weights, vocab, embeddings, splitTokens, layer, state, classes, words, properties, versions: backend.versions, warnings };
 }

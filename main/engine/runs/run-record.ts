@@ -18,7 +18,7 @@ import type { SummarisedRun } from './summarise-accumulation';
 export function runConfig(params: AnalyzeParamsResolved, prep: PreparedRun, workers: number): RunConfig {
   return {
     split: params.split,
-    state: params.state,
+    state: prep.state,
     layer: prep.layer,
     layers: prep.weights.layers.length,
     maxDelay: params.maxDelay,
