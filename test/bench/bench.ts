@@ -4,7 +4,8 @@ export {};
 //   train      training tokens/s for the default model on each available backend
 //              options: --cell=gru,rnn-tanh or all (default lstm), --backends=wasm,cpu
 //   gradients  state-gradient sweep GFLOP/s and positions/s vs the backend's own matMul rate
-//              options: --sizes=64,200 (H = E), --pairs=3 (alternated 1-worker/all-cores runs)
+//              options: --sizes=64,200 (H = E), --pairs=3 (alternated 1-worker/all-cores runs),
+//              --cells=lstm,gru,gru-classic,rnn-tanh (a line per cell; default all, 'none' for none)
 //   synthetic  the blind planted-span test over K and seeds (synthetic-sweep.ts; ~20 min, so
 //              only when named)
 // With no name, runs all but synthetic.
