@@ -183,11 +183,13 @@ describe('target c on layers without a memory cell', () => {
       });
       const store = { requireItem: async () => ({}), itemDir: () => root } as unknown as ProjectStore;
       const params = (over: object) => AnalyzeParamsSchema.parse({ project: root, model: 'm', corpus: 'c', id: 'r', ...over });
-      await expect(prepareRun(params({}), store)).rejects.toThrow(/^the state c exists only in LSTM layers; layer 2 is a GRU: use --state h$/);
-      await expect(prepareRun(params({ layer: 2 }), store)).rejects.toThrow(expect.objectContaining({ name: 'UserError' }));
+      await expect(prepareRun(params({ state: 'c' }), store)).rejects.toThrow(/^the state c exists only in LSTM layers; layer 2 is a GRU: use --state h$/);
+      await expect(prepareRun(params({ state: 'c', layer: 2 }), store)).rejects.toThrow(expect.objectContaining({ name: 'UserError' }));
       // layer 1 is an LSTM: past the check, it fails later on the missing vocabulary
-      await expect(prepareRun(params({ layer: 1 }), store)).rejects.toThrow(/vocab/i);
+      await expect(prepareRun(params({ state: 'c', layer: 1 }), store)).rejects.toThrow(/vocab/i);
       await expect(prepareRun(params({ state: 'h' }), store)).rejects.toThrow(/vocab/i);
+      // no state asked for: h on the GRU layer, so past the check too
+      await expect(prepareRun(params({}), store)).rejects.toThrow(/vocab/i);
     } finally {
       await fs.rm(root, { recursive: true, force: true });
     }
