@@ -1,6 +1,9 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Compiles the runes of renderer state modules (*.svelte.ts) that unit tests import.
+  plugins: [svelte({ configFile: false })],
   test: {
     include: ['test/**/*.test.ts', 'main/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/src/**/*.test.ts'],
     exclude: ['node_modules', 'dist', 'test/e2e/**'],

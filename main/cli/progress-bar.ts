@@ -9,7 +9,8 @@ export interface ProgressState {
   secondsLeft?: number | null;
 }
 
-export function formatDuration(seconds: number): string {
+/** Time left as a ticking clock, "03:07" or "1:02:05", so the bar keeps its width; prose durations use shared/format.ts. */
+export function formatClock(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);
@@ -25,7 +26,7 @@ export function renderBar(state: ProgressState, width = 28): string {
   const filled = f === null ? 0 : Math.round(f * width);
   const bar = f === null ? '·'.repeat(width) : '█'.repeat(filled) + '░'.repeat(width - filled);
   const pct = f === null ? '   ' : `${String(Math.floor(f * 100)).padStart(3)}%`;
-  const eta = state.secondsLeft != null ? `  ${formatDuration(state.secondsLeft)} left` : '';
+  const eta = state.secondsLeft != null ? `  ${formatClock(state.secondsLeft)} left` : '';
   return `${bar} ${pct}  ${state.label}${eta}`;
 }
 

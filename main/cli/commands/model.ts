@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { runCommand, intOption, floatOption, type CommandIO } from '../command-runner';
-import { formatDuration } from '../progress-bar';
+import { formatDuration } from '../../../shared/format';
 import { openProject, type ProjectStore } from '../../engine/project';
 import { runInWorker } from '../../engine/jobs/run-in-worker';
 import { JobCancelledError, UserError } from '../../engine/jobs/errors';
@@ -200,7 +200,7 @@ export function registerModel(program: Command): void {
         );
         const summary =
           `model '${opts.id}': best valid perplexity ${result.bestValidPerplexity?.toFixed(2) ?? 'n/a'} at epoch ${result.bestEpoch}, ` +
-          `${result.epochsRun} epochs in ${formatDuration(result.wallSeconds)}, ${Math.round(result.tokensPerSecond)} tokens/s on ${result.backend}`;
+          `${result.epochsRun} epochs in ${formatDuration(result.wallSeconds, { precise: true })}, ${Math.round(result.tokensPerSecond)} tokens/s on ${result.backend}`;
         if (cancelledAfter) {
           throw new JobCancelledError(`training cancelled; the best checkpoint so far was kept: ${summary}`, result);
         }

@@ -1,7 +1,7 @@
 // What the corpus view shows for one class set: its classes with their word-type counts and,
 // for the frequency bands, the rank range each band covers.
 import type { ClassSetSummary } from '../../../../shared/api/corpora';
-import { formatCount } from './format';
+import { formatCount } from '../../../../shared/format';
 
 export interface ClassRow {
   name: string;

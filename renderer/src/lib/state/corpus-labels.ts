@@ -1,7 +1,7 @@
 // Labels the Corpora view shows for one corpus: where it came from, and the tags its tagset
 // table does not know with their share of the tagged tokens.
 import type { CorpusManifest } from '../../../../shared/schemas/corpus';
-import { formatPercent } from './format';
+import { formatPercent } from '../../../../shared/format';
 
 /** "Brown, 40 files" for the built-in corpus; the file names otherwise. */
 export function sourceLabel(c: CorpusManifest): string {

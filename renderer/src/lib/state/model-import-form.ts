@@ -7,7 +7,7 @@ import type { JobParamsInput } from '../../../../shared/jobs';
 import type { DetectedModel } from '../../../../shared/schemas/model';
 import { checkItemId } from './fields';
 import { countParameters, describeArchitecture, cellsText } from './model-size';
-import { formatCount } from './format';
+import { formatCount } from '../../../../shared/format';
 
 export type Nonlinearity = '' | 'tanh' | 'relu';
 

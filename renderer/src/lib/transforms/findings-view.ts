@@ -3,7 +3,7 @@
 // and the Compare table, one row per finding and one cell per run.
 import type { Finding, RunFindings } from '../../../../shared/schemas/findings';
 import { CELL_LABELS } from '../../../../shared/schemas/model';
-import { formatValue } from './format';
+import { formatValue } from '../../../../shared/format';
 
 export type VerdictTone = 'holds' | 'fails' | 'unknown';
 

@@ -1,7 +1,7 @@
 // The facts above a run's plots: what was analysed, how, on what, how long it took.
 import { CELL_LABELS } from '../../../../shared/schemas/model';
 import { analysedCell, runCells, type RunRecord } from '../../../../shared/schemas/run';
-import { formatFlops, formatSeconds, formatValue } from './format';
+import { formatDuration, formatFlops, formatValue } from '../../../../shared/format';
 import { chosenDecayModel, decayModelText, memoryLengthText } from './run-series';
 
 export interface Fact {
@@ -15,6 +15,8 @@ export interface FactGroup {
 }
 
 const STATE_NAME = { c: 'cell state c', h: 'output h' } as const;
+/** Compute times are measured, often well under a second: keep their digits. */
+const PRECISE = { precise: true } as const;
 
 /** 'LSTM'; for a model whose layers differ, every layer's cell and the analysed one: 'LSTM → GRU (layer 2: GRU)'. */
 export function runCellText(record: Pick<RunRecord, 'modelShape' | 'config'>): string {
@@ -73,9 +75,9 @@ export function runHeader(record: RunRecord): FactGroup[] {
     {
       heading: 'Compute',
       facts: [
-        { label: 'Total time', value: formatSeconds(t.totalSeconds) },
-        { label: 'Accumulation', value: `${formatSeconds(t.accumulateSeconds)} (${record.software.workers} workers)` },
-        { label: 'SVDs and summary', value: `${formatSeconds(t.svdSeconds)} of ${formatSeconds(t.summariseSeconds)}` },
+        { label: 'Total time', value: formatDuration(t.totalSeconds, PRECISE) },
+        { label: 'Accumulation', value: `${formatDuration(t.accumulateSeconds, PRECISE)} (${record.software.workers} workers)` },
+        { label: 'SVDs and summary', value: `${formatDuration(t.svdSeconds, PRECISE)} of ${formatDuration(t.summariseSeconds, PRECISE)}` },
         { label: 'Work', value: `${formatFlops(record.flops.nominal)} at ${formatValue(record.flops.gflopsPerSecond, 3)} GFLOP/s` },
         { label: 'Backend', value: record.software.backend },
         { label: 'Created', value: record.created.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') },

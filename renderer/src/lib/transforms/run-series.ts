@@ -4,7 +4,7 @@
 import type { DecayModelFit, DecayModelName, DecayModels, DelaySummary, MemoryLength } from '../../../../shared/schemas/run-summary';
 import { decayModelValue } from '../../../../shared/schemas/run-summary';
 import type { RunRecord } from '../../../../shared/schemas/run';
-import { formatValue } from './format';
+import { formatValue } from '../../../../shared/format';
 import { GREY, seriesColour } from './palette';
 import type { PlotSeries } from './series';
 
