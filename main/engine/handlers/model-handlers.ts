@@ -1,5 +1,7 @@
 // Listing, showing and deleting models. Training, import and evaluation are jobs.
-import { inspectModelFile } from '../model/detect-model-file';
+import type { DetectedModel } from '../../../shared/schemas/model';
+import { runInWorker } from '../jobs/run-in-worker';
+import type { InspectModelParams } from '../model/inspect-model-task';
 import { readModelMetaJson, summariseModel, weightsBytes } from './model-summary';
 import type { EngineContext, HandlerGroup } from './types';
 
@@ -38,6 +40,8 @@ export function modelHandlers(ctx: EngineContext): HandlerGroup<'modelList' | 'm
       return { deleted: id };
     },
     // In the engine's own thread, as corpusPreview reads its file: a language model's file is read whole, once.
-    modelInspect: async ({ path, keys, nonlinearity }) => inspectModelFile(path, { keys, nonlinearity }),
+    // in a worker: a model file is parsed whole (see inspect-model-task.ts)
+    modelInspect: async ({ path, keys, nonlinearity }) =>
+      runInWorker<DetectedModel>('inspect-model', { path, keys, nonlinearity } satisfies InspectModelParams),
   };
 }

@@ -8,6 +8,7 @@ export const taskRegistry: Record<string, Loader> = {
   'import-corpus': async () => (await import('../corpus/import-task')).importCorpusTask as TaskFn,
   train: async () => (await import('../model/train-task')).trainTask as TaskFn,
   evaluate: async () => (await import('../model/evaluate-task')).evaluateTask as TaskFn,
+  'inspect-model': async () => (await import('../model/inspect-model-task')).inspectModelTask as TaskFn,
   'import-model': async () => (await import('../model/import-model-task')).importModelTask as TaskFn,
   gradients: async () => (await import('../gradients/gradients-task')).gradientsTask as TaskFn,
   analyze: async () => (await import('../runs/analyze-run')).analyzeRun as TaskFn,
