@@ -9,6 +9,7 @@ import { trainJob } from './job-kinds/train';
 import { importModelJob } from './job-kinds/import-model';
 import { evaluateJob } from './job-kinds/evaluate';
 import { analyzeJob } from './job-kinds/analyze';
+import { mergeJob } from './job-kinds/merge';
 
 export interface JobKindSchemas {
   params: z.ZodType;
@@ -22,6 +23,7 @@ export const jobKinds = {
   'import-model': importModelJob,
   evaluate: evaluateJob,
   analyze: analyzeJob,
+  merge: mergeJob,
 } as const satisfies Record<string, JobKindSchemas>;
 
 export type JobKind = keyof typeof jobKinds;

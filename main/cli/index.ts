@@ -1,13 +1,14 @@
 // The mnemoscope command line: the same engine as the desktop app, for scripts and servers.
 import { Command, CommanderError } from 'commander';
 import { APP } from '../engine/app-version';
-import { EXIT_USER } from './command-runner';
+import { acceptQuiet, EXIT_USER } from './command-runner';
 import { printable } from './terminal-text';
 import { registerInfo } from './commands/info';
 import { registerProject } from './commands/project';
 import { registerCorpus } from './commands/corpus';
 import { registerModel } from './commands/model';
 import { registerAnalyze } from './commands/analyze';
+import { registerMerge } from './commands/merge';
 import { registerExport } from './commands/export';
 import { registerFindings } from './commands/findings';
 import { registerSynthetic } from './commands/synthetic';
@@ -23,12 +24,16 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     // Subcommands inherit these only if they are set before they are added.
     .exitOverride()
+    // A subcommand's --help lists --quiet too.
+    .configureHelp({ showGlobalOptions: true })
     // Commander's own messages quote option values as given: escape their control characters too.
     .configureOutput({ outputError: (text, write) => write(printable(text)) });
+  acceptQuiet(program);
   registerProject(program);
   registerCorpus(program);
   registerModel(program);
   registerAnalyze(program);
+  registerMerge(program);
   registerExport(program);
   registerFindings(program);
   registerSynthetic(program);

@@ -17,6 +17,8 @@ void progressFits;
 
 export const AnalyzeJobResultSchema = z.object({
   run: z.object({ id: ItemIdSchema, dir: z.string(), model: ItemIdSchema, corpus: ItemIdSchema }),
+  /** set when the sweep was of one shard (params.shard): the run is a partial run, to be merged */
+  shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive() }).optional(),
   /** What the user should know about the run (classes left out, groups dropped, …). */
   warnings: z.array(z.string()),
   totalSeconds: z.number().nonnegative(),

@@ -144,6 +144,12 @@ export const TrainConfigSchema = z.object({
   /** Train on the first N tokens of the training split only; null: all. */
   maxTokens: PosInt.nullable().default(null),
   seed: z.number().int().min(1).max(2 ** 31 - 1).default(1),
+  /**
+   * Worker threads of data-parallel training (each takes a share of the streams); null: every
+   * core. Always 1 on the tensorflow backends. A saved model records the number used: the same
+   * seed and worker count give the same weights.
+   */
+  workers: PosInt.max(256).nullable().default(null),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
@@ -285,6 +291,8 @@ export interface TrainResult {
   wallSeconds: number;
   tokensPerSecond: number;
   backend: string;
+  /** Worker threads that computed the gradients (1: the training thread itself). */
+  workers: number;
 }
 
 /** Parameters of the `evaluate` task: perplexity of a saved model on a corpus split or given ids. */

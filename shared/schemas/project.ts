@@ -110,5 +110,7 @@ export const RunListingSchema = ManifestEntrySchema.extend({
   corpus: z.string().optional(),
   /** Set when run.json could not be read; the run is still listed. */
   problem: z.string().optional(),
+  /** Set for a partial run (`analyze --shard I/N`): shard `index` of `count`, to be merged; it has no results of its own. */
+  shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive() }).optional(),
 });
 export type RunListing = z.infer<typeof RunListingSchema>;

@@ -7,6 +7,8 @@ import { ItemIdSchema } from './project';
 import { RunSummarySchema } from './run-summary';
 
 export const RUN_SCHEMA_VERSION = 1;
+/** Version of the partial-run format (run.json's `partial` and the sums_*.npy files); a newer one is refused. */
+export const PARTIAL_RUN_VERSION = 1;
 
 const int = z.number().int();
 const count = int.nonnegative();
@@ -15,6 +17,12 @@ const num = z.number();
 export const AnalysisSplitSchema = z.enum(['valid', 'test']);
 export const TargetStateSchema = z.enum(['c', 'h']);
 export const NormalizeSchema = z.enum(['none', 'equal-variance']);
+
+/** Shard `index` of `count` (1-based): streams splitRange(B, count)[index − 1] of the sweep. */
+export const ShardSchema = z
+  .object({ index: z.number().int().positive(), count: z.number().int().positive() })
+  .refine((s) => s.index <= s.count, { message: 'the shard index must be between 1 and the number of shards' });
+export type Shard = z.infer<typeof ShardSchema>;
 
 /** What a caller asks for; everything but the ids has a default (see RunConfig for the resolved form). */
 export const AnalyzeParamsSchema = z.object({
@@ -50,6 +58,8 @@ export const AnalyzeParamsSchema = z.object({
   groups: int.positive().default(10),
   /** worker threads of the accumulation; default all cores, 0 = in the calling thread */
   workers: count.optional(),
+  /** sweep only shard `index` of `count` (a deterministic 1/count of the streams) and save a partial run; see `mnemoscope merge` */
+  shard: ShardSchema.optional(),
 });
 export type AnalyzeParams = z.input<typeof AnalyzeParamsSchema>;
 export type AnalyzeParamsResolved = z.output<typeof AnalyzeParamsSchema>;
@@ -193,6 +203,52 @@ export const RunRecordSchema = z.object({
 });
 
 export type RunRecord = z.infer<typeof RunRecordSchema>;
+
+/** The analyze options a shard was swept with (what every shard of a sweep shares; a merge checks them and sweeps nothing). */
+export const ShardOptionsSchema = AnalyzeParamsSchema.omit({ project: true, id: true, name: true, workers: true, shard: true });
+export type ShardOptions = z.output<typeof ShardOptionsSchema>;
+
+/** What makes a run.json a partial run: one shard of a sweep, its exact sums, not yet merged. */
+export const PartialRunInfoSchema = z.object({
+  /** PARTIAL_RUN_VERSION of the writer */
+  version: int.positive(),
+  shard: ShardSchema,
+  /** the shard's streams [firstStream, firstStream + streams) of config.streams */
+  firstStream: count,
+  streams: int.positive(),
+  options: ShardOptionsSchema,
+  /** sha256 of the model's model.json and weights files when the shard was swept */
+  modelDigest: z.string(),
+  /** sha256 of the whole sweep's tokens [config.streams, length] (int32 little-endian): same corpus, split and layout */
+  tokensDigest: z.string(),
+  /** classes summed per (class, group) (sums_class.npy [classes, groups, …]) or per class ([classes, 1, …]) */
+  classesPerGroup: z.boolean(),
+  /** what the accumulation said about itself (e.g. class SEs left out for memory); the merged run says it too */
+  accumulationWarnings: z.array(z.string()),
+});
+export type PartialRunInfo = z.infer<typeof PartialRunInfoSchema>;
+
+/**
+ * runs/<id>/run.json of a partial run (`analyze --shard I/N`): a run record without the
+ * summary (no SVD), with `partial`, and counts, timings and flops of this shard alone; its
+ * arrays are the float64 sums of PARTIAL_ARRAY_FILES. A run.json without `partial` is a complete run.
+ */
+export const PartialRunRecordSchema = RunRecordSchema.omit({ summary: true }).extend({ partial: PartialRunInfoSchema });
+export type PartialRunRecord = z.infer<typeof PartialRunRecordSchema>;
+
+/** The array files of a partial run: the exact float64 sums ([H, E] blocks) a merge adds up. */
+export const PARTIAL_ARRAY_FILES = {
+  tokens: 'tokens.npy',
+  groupSum: 'sums_group.npy',
+  groupCount: 'counts_group.npy',
+  classSum: 'sums_class.npy',
+  classCount: 'counts_class.npy',
+  wordSum: 'sums_word.npy',
+  wordCount: 'counts_word.npy',
+} as const;
+export type PartialArrayName = keyof typeof PARTIAL_ARRAY_FILES;
+
+export { partialRunMessage, shardLabel } from '../shard';
 
 /** The cell of each layer of a run's model, bottom first (a run.json without cells is of an LSTM). */
 export function runCells(shape: RunRecord['modelShape']): Cell[] {

@@ -2,8 +2,9 @@
 // browser against the real engine: create a project, import a corpus (and fail to import a
 // binary file), train a tiny model, run a delay sweep, read σ₁ off the plot's tooltip and
 // check it against run.json on disk, export the plot as SVG and CSV, run a second sweep and
-// compare the two runs, cancel a training, and import a PyTorch GRU whose detected architecture
-// the form shows before importing (the sweep form then offers no cell state c). Each step
+// compare the two runs, sweep two shards and merge them (Sweeps view), cancel a training,
+// and import a PyTorch GRU whose detected architecture the form shows before importing (the
+// sweep form then offers no cell state c). Each step
 // saves a screenshot of its view to test-results/e2e/<nn>-<view>.png. The steps depend on
 // each other: after the first failure the rest are skipped. Sizes are tiny; the waits are on
 // text and test ids, never on time.
@@ -333,6 +334,37 @@ describe.sequential('Mnemoscope in a browser: a first session', () => {
     }
     await page.getByTestId('compare-sigma1').locator('svg.mn-chart').waitFor();
     await screenshot(page, '07-compare');
+  });
+
+  step('sweeps two shards with the Shard field, lists them as partial runs and merges them into the whole sweep', async () => {
+    await nav('Sweeps & runs', 'Delay sweeps');
+    for (const i of [1, 2]) {
+      const form = main().getByRole('form', { name: 'Run a delay sweep' });
+      if (!(await form.isVisible())) await main().getByRole('button', { name: 'New sweep' }).click();
+      await form.waitFor();
+      await form.locator('#sw-model').selectOption(MODEL);
+      await form.locator('#sw-corpus').selectOption(CORPUS);
+      await form.locator('#sw-state').selectOption('c');
+      await fill('sw-maxdelay', String(MAX_DELAY));
+      await fill('sw-maxtokens', '600');
+      await fill('sw-id', `${MODEL}-s${i}`);
+      await fill('sw-shard', `${i}/2`);
+      await form.getByRole('button', { name: 'Start the sweep' }).click();
+      await job(`Delay sweep '${MODEL}-s${i}'`).getByText(`A partial run (shard ${i}/2)`, { exact: false }).waitFor({ timeout: LONG });
+    }
+    // Listed as partial runs, not offered to Compare.
+    const row = main().locator('tr').filter({ hasText: `${MODEL}-s2` });
+    await row.getByText('shard 2/2', { exact: true }).waitFor();
+    expect(await main().getByRole('checkbox', { name: `Compare run ${MODEL}-s2` }).isDisabled()).toBe(true);
+    const merge = page.getByTestId('merge-shards');
+    await merge.waitFor();
+    await merge.getByTestId('merge-id').fill(`${MODEL}-merged`);
+    await screenshot(page, '07b-sweeps-merge');
+    await merge.getByTestId('merge-start').click();
+    await page.getByTestId('run-header').filter({ hasText: `Run ${MODEL}-merged` }).waitFor({ timeout: LONG });
+    // The merged run is the whole sweep (RUN_C has the same settings) within float32 rounding.
+    const [merged, whole] = await Promise.all([`${MODEL}-merged`, RUN_C].map((id) => readJson<RunJson>(path.join(projectDir, 'runs', id, 'run.json'))));
+    merged.summary.delays.forEach((d, t) => expect(Math.abs(d.sigma1 - whole.summary.delays[t].sigma1)).toBeLessThanOrEqual(1e-5 * whole.summary.delays[t].sigma1));
   });
 
   step('cancels a training before its first epoch ends: nothing is kept', async () => {

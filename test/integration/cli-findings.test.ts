@@ -2,23 +2,14 @@
 // engine's API), on runs written from the synthetic curves of the findings tests: one that
 // agrees with every finding, one that violates every one, one made before analysis version
 // 2, and one whose property name carries control characters.
-import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mnemoscope } from './cli-run';
 import { createProject } from '../../main/engine/project';
 import { FINDING_IDS } from '../../shared/schemas/findings';
 import { contraryRun, fixtureRun, PAPER_PROPERTIES, writeRun } from '../unit/runs/findings-fixture';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = path.join(root, 'main', 'cli', 'mnemoscope.mjs');
-
-function mnemoscope(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: root, timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function json(r: { stdout: string; stderr: string }) {
   const lines = r.stdout.trim().split('\n');

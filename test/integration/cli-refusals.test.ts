@@ -2,22 +2,14 @@
 // user error (exit 1) with the project unchanged — a FIFO as model.json or corpus file is
 // refused at once, `--ratio 1e308:1:1` saves nothing, and `--hidden`/`--emb 999999999` say
 // how much memory the model would need instead of an internal error (exit 2).
-import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mnemoscope, root } from './cli-run';
 import { hasFifos, makeFifo, releaseFifos } from '../unit/project/fifo';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = path.join(root, 'main', 'cli', 'mnemoscope.mjs');
 const stats = (s: string) => path.join(root, 'test', 'fixtures', 'corpus', 'stats', `${s}.txt`);
-
-function mnemoscope(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: root, timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 let tmp: string;
 let project: string;

@@ -2,10 +2,11 @@
 // as runs/<id>/ (run.json + .npy arrays), with a per-delay table at the end.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { runCommand, intOption } from '../command-runner';
-import { formatRunTable, runAnalysis } from '../../engine/runs';
+import { formatRunTable, runAnySweep } from '../../engine/runs';
 import type { AnalyzeParams } from '../../../shared/schemas/run';
+import { parseShard, type ShardRef } from '../../../shared/shard';
 import { shown } from '../terminal-text';
 
 interface AnalyzeOpts {
@@ -28,6 +29,7 @@ interface AnalyzeOpts {
   classSets?: string;
   groups?: number;
   workers?: number;
+  shard?: { index: number; count: number };
   json?: boolean;
 }
 
@@ -55,7 +57,15 @@ export function analyzeParams(o: AnalyzeOpts): AnalyzeParams {
     classSets: o.classSets === undefined ? undefined : list(o.classSets),
     groups: o.groups,
     workers: o.workers,
+    shard: o.shard,
   };
+}
+
+/** `--shard I/N`: shard I of N, 1 ≤ I ≤ N. */
+export function shardOption(value: string): ShardRef {
+  const shard = parseShard(value);
+  if (typeof shard === 'string') throw new InvalidArgumentError(`--shard must be I/N with 1 ≤ I ≤ N (e.g. 2/4), got '${value}'`);
+  return shard;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -81,13 +91,24 @@ export function registerAnalyze(program: Command): void {
     .option('--class-sets <list>', 'comma-separated class sets of the corpus to accumulate per class (default: all)')
     .option('--groups <k>', 'uncertainty groups for standard errors (default 10)', intOption('groups'))
     .option('--workers <n>', 'worker threads for the accumulation (default: all cores)', intOption('workers'))
+    .option('--shard <I/N>', 'sweep only shard I of N (1/N of the streams) and save a partial run; merge the N shards with `mnemoscope merge`', shardOption)
     .option('--json', 'print one JSON object')
     .action(async (opts: AnalyzeOpts) => {
       process.exitCode = await runCommand(opts, async (io) => {
-        const { dir, record } = await runAnalysis(analyzeParams(opts), {
+        const { dir, record } = await runAnySweep(analyzeParams(opts), {
           signal: io.signal,
           onProgress: (p) => io.progress({ fraction: p.fraction, label: p.label, secondsLeft: p.secondsLeft }),
         });
+        if ('partial' in record) {
+          const { index, count } = record.partial.shard;
+          return {
+            json: { run: { dir, ...record } },
+            text:
+              `saved partial run '${shown(record.id)}' (shard ${index}/${count}: streams ${record.partial.firstStream}..${record.partial.firstStream + record.partial.streams - 1} ` +
+              `of ${record.config.streams}, ${record.counts.sources} sources) in ${shown(dir)}\n` +
+              `when all ${count} shards are swept: mnemoscope merge --project <dir> --runs <their ids> --id <new id>`,
+          };
+        }
         return {
           json: { run: { dir, ...record } },
           text: `${formatRunTable(record)}\nsaved run '${record.id}' in ${shown(dir)}`,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runCommand, intOption, type CommandIO } from '../command-runner';
+import { secondsLeftFrom } from '../progress-bar';
 import { openProject } from '../../engine/project';
 import { runInWorker } from '../../engine/jobs/run-in-worker';
 import { UserError } from '../../engine/jobs/errors';
@@ -65,9 +66,8 @@ function importProgress(io: CommandIO): (p: ImportProgress) => void {
   const start = Date.now();
   return (p) => {
     const fraction = p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : null;
-    const elapsed = (Date.now() - start) / 1000;
-    const secondsLeft = fraction && fraction > 0.02 ? (elapsed * (1 - fraction)) / fraction : null;
-    io.progress({ fraction, label: `${p.phase} ${p.split ?? ''} ${path.basename(p.file ?? '')}, ${p.linesRead} lines`, secondsLeft });
+    const secondsLeft = secondsLeftFrom((Date.now() - start) / 1000, fraction);
+    io.progress({ fraction, label: `${[p.phase, p.split, path.basename(p.file ?? '')].filter(Boolean).join(' ')}, ${p.linesRead} lines`, secondsLeft });
   };
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { runCommand, intOption, floatOption, type CommandIO } from '../command-runner';
+import { secondsLeftFrom } from '../progress-bar';
 import { formatDuration } from '../../../shared/format';
 import { openProject, type ProjectStore } from '../../engine/project';
 import { runInWorker } from '../../engine/jobs/run-in-worker';
@@ -47,6 +48,7 @@ export interface TrainOpts {
   lr?: number;
   clip?: number;
   patience?: number;
+  workers?: number;
   backend: BackendPreference;
   json?: boolean;
 }
@@ -77,25 +79,26 @@ export function trainConfig(o: TrainOpts): TrainConfigInput {
   if (o.forgetBias !== undefined) c.forgetBias = o.forgetBias;
   if (o.optimizer !== undefined) c.optimizer = o.optimizer;
   if (o.lr !== undefined) c.learningRate = o.lr;
+  if (o.workers !== undefined) c.workers = o.workers;
   if (o.clip !== undefined) c.clipNorm = o.clip;
   if (o.patience !== undefined) c.patience = o.patience;
   return c;
 }
 
-function trainProgress(io: CommandIO): (p: TrainProgress) => void {
+export function trainProgress(io: CommandIO): (p: TrainProgress) => void {
   let lastEpochReported = 0;
   return (p) => {
     const fraction = (p.epoch - 1 + (p.phase === 'valid' ? 1 : p.batch / Math.max(1, p.batchesPerEpoch))) / p.epochs;
-    const loss = Number.isFinite(p.trainLoss) ? `ppl ${Math.exp(p.trainLoss).toFixed(1)}` : '';
-    io.progress({
-      fraction,
-      label: `epoch ${p.epoch}/${p.epochs} ${p.phase} ${p.batch}/${p.batchesPerEpoch}, ${Math.round(p.tokensPerSecond)} tok/s, ${loss}`,
-      secondsLeft: p.secondsLeft,
-    });
+    const rate = { perSecond: p.tokensPerSecond, unit: 'tokens' };
     if (p.validPerplexity !== undefined && p.epoch > lastEpochReported) {
+      // An epoch's end: a line of its own on a terminal and in a log, whatever the interval.
       lastEpochReported = p.epoch;
-      io.info(`epoch ${p.epoch}: valid perplexity ${p.validPerplexity.toFixed(2)} (lr ${p.learningRate.toPrecision(3)})`);
+      const label = `epoch ${p.epoch}/${p.epochs} done: valid perplexity ${p.validPerplexity.toFixed(2)} (lr ${p.learningRate.toPrecision(3)})`;
+      io.milestone({ fraction, label, rate, secondsLeft: p.secondsLeft });
+      return;
     }
+    const loss = Number.isFinite(p.trainLoss) ? `, ppl ${Math.exp(p.trainLoss).toFixed(1)}` : '';
+    io.progress({ fraction, label: `epoch ${p.epoch}/${p.epochs} ${p.phase} ${p.batch}/${p.batchesPerEpoch}${loss}`, rate, secondsLeft: p.secondsLeft });
   };
 }
 
@@ -164,6 +167,7 @@ export function registerModel(program: Command): void {
     .option('--lr <x>', 'learning rate (default 1 for SGD, 0.001 for Adam)', floatOption('lr'))
     .option('--clip <x>', 'gradient-norm clipping, 0 for none (default 5)', floatOption('clip'))
     .option('--patience <n>', 'stop after N epochs without a better validation perplexity', intOption('patience'))
+    .option('--workers <n>', 'worker threads, each training on a share of the streams (default: all cores; 1 on the tensorflow backends)', intOption('workers'))
     .addOption(backendOption())
     .option('--json', 'print one JSON object')
     .action(async (opts: TrainOpts) => {
@@ -200,7 +204,7 @@ export function registerModel(program: Command): void {
         );
         const summary =
           `model '${opts.id}': best valid perplexity ${result.bestValidPerplexity?.toFixed(2) ?? 'n/a'} at epoch ${result.bestEpoch}, ` +
-          `${result.epochsRun} epochs in ${formatDuration(result.wallSeconds, { precise: true })}, ${Math.round(result.tokensPerSecond)} tokens/s on ${result.backend}`;
+          `${result.epochsRun} epochs in ${formatDuration(result.wallSeconds, { precise: true })}, ${Math.round(result.tokensPerSecond)} tokens/s on ${result.backend}${result.workers > 1 ? ` × ${result.workers} workers` : ''}`;
         if (cancelledAfter) {
           throw new JobCancelledError(`training cancelled; the best checkpoint so far was kept: ${summary}`, result);
         }
@@ -323,10 +327,14 @@ export function registerModel(program: Command): void {
             ...(opts.batch !== undefined ? { batchSize: opts.batch } : {}),
             ...(opts.bptt !== undefined ? { bptt: opts.bptt } : {}),
           };
+          const start = Date.now();
           const r = await runInWorker<EvaluateResult, EvaluateProgress>('evaluate', params, {
             signal: io.signal,
-            onProgress: (p) =>
-              io.progress({ fraction: p.totalWindows ? p.windows / p.totalWindows : null, label: `evaluating ${opts.split}` }),
+            onProgress: (p) => {
+              const fraction = p.totalWindows ? p.windows / p.totalWindows : null;
+              const secondsLeft = secondsLeftFrom((Date.now() - start) / 1000, fraction);
+              io.progress({ fraction, label: `evaluating ${opts.split}`, secondsLeft });
+            },
           });
           return {
             json: { evaluation: { model: opts.model, corpus: opts.corpus, ...r } },

@@ -14,6 +14,8 @@ interface ShownItem {
   id: string;
   problem?: string | null;
   missing?: { model?: true; corpus?: true };
+  /** a partial run: shard index/count of a sweep, to be merged */
+  shard?: { index: number; count: number };
 }
 
 /** `corpora: a, b [broken]` and the problem lines of the broken ones. */
@@ -21,6 +23,7 @@ function itemLines(label: string, kind: ItemKind, items: readonly ShownItem[]): 
   const marked = items.map((e) => {
     const notes = [
       ...(e.problem ? ['broken'] : []),
+      ...(e.shard ? [`partial: shard ${e.shard.index}/${e.shard.count}`] : []),
       ...(e.missing?.model ? ['model deleted'] : []),
       ...(e.missing?.corpus ? ['corpus deleted'] : []),
     ];

@@ -46,7 +46,8 @@ export function trainedModelMismatch(meta: ModelMeta, spec: DemoTrainedModelSpec
     return `it was trained on ${name(o.corpus.id)}, not ${name(corpusId)}`;
   }
   if (o.backend.name !== spec.backend) return `it was trained on the ${o.backend.name} backend, not ${spec.backend}`;
-  const diff = configDifferences(o.config, resolvedTrainConfig(spec.config));
+  // Models trained before data-parallel training record no worker count: they ran in one thread.
+  const diff = configDifferences({ ...o.config, workers: o.config.workers ?? 1 }, resolvedTrainConfig(spec.config));
   return diff.length ? `its options differ: ${diff.join(', ')}` : null;
 }
 

@@ -62,7 +62,8 @@ export const DEMO_VERWIMP_MODEL: DemoTrainedModelSpec = {
     'dropout 0.5 on embeddings and LSTM outputs, clip 5, batch 20, BPTT 50, uniform init ±0.05, forget-gate bias 0), ' +
     'trained for 3 of the recipe\'s 39 epochs on the full Brown train split, not on the Penn Treebank the authors used. ' +
     'It is not the authors\' model and its perplexity is not theirs; it is trained far enough to show the memory profile the paper reports.',
-  config: { recipe: 'verwimp2018', epochs: 3, seed: 1 },
+  // One worker: the shipped weights were trained in one thread, and the worker count fixes the dropout masks.
+  config: { recipe: 'verwimp2018', epochs: 3, seed: 1, workers: 1 },
   backend: 'wasm',
 };
 

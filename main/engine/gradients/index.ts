@@ -6,6 +6,9 @@ export {
   classGroupBlocks,
   groupBlocks,
   meanGradients,
+  resultFromSums,
+  type AccumulationMeta,
+  type AccumulationStats,
   type GradientBlockSums,
   type GradientProgress,
   type RunControl,
@@ -15,6 +18,7 @@ export {
 export type { TargetState } from './chunk-sweep';
 export type { ClassSpec } from './class-index';
 export { MAX_WORDS } from './class-index';
-export { layoutStreams, groupOf, samplePositions, type StreamLayout } from './stream-layout';
+export { layoutStreams, groupOf, samplePositions, shardRange, type ShardSpec, type StreamLayout } from './stream-layout';
+export { mergeSums, type GradientSums } from './accumulator';
 export { FLUSH_BELOW } from './tangent-step';
 export { checkTargetState, defaultTargetState } from './run-sweep';

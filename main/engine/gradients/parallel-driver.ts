@@ -8,12 +8,12 @@ import type { BackendPreference } from '../model/backend';
 import { JobCancelledError, UserError } from '../jobs/errors';
 import { inProcessContext } from '../jobs/task-context';
 import { runInWorker } from '../jobs/run-in-worker';
-import { classTotals, mergeSums, totalOverGroups } from './accumulator';
+import { classTotals, mergeSums, totalOverGroups, type GradientSums } from './accumulator';
 import type { TargetState } from './chunk-sweep';
 import { MAX_WORDS, type ClassSpec } from './class-index';
 import { gradientsTask, type GradientsTaskParams, type GradientsTaskProgress, type GradientsTaskResult } from './gradients-task';
 import { validateJob, type SweepJob } from './run-sweep';
-import { layoutStreams, samplePositions, splitRange } from './stream-layout';
+import { layoutStreams, samplePositions, shardRange, splitRange, type ShardSpec } from './stream-layout';
 
 export interface StateGradientOptions {
   /** target state, default 'c' (the cell state, as in the paper) */
@@ -52,6 +52,11 @@ export interface StateGradientOptions {
   slotsPerBlock?: number;
   /** 'js' forces the reference loops (tests) */
   engine?: 'auto' | 'js';
+  /**
+   * sweep only this shard of the streams (shardRange): the layout, the sample and the groups are
+   * those of the whole sweep, so the shards' sums add up to the whole sweep's
+   */
+  shard?: ShardSpec;
 }
 
 export interface GradientProgress {
@@ -85,9 +90,13 @@ export interface StateGradientResult extends GradientBlockSums {
   inputSize: number;
   streams: number;
   length: number;
-  /** [streams, length]: exactly the tokens analysed */
+  /** [streams, length]: the tokens of the whole sweep's layout (a shard analyses the rows of its stream range) */
   tokens: Int32Array;
-  /** number of sampled source positions, or null for the full sweep */
+  /** the shard swept, or null for the whole sweep; its streams are [firstStream, firstStream + streams) */
+  shard: (ShardSpec & { firstStream: number; streams: number }) | null;
+  /** the raw partial sums everything above is read from ([H, E] blocks): what a partial run saves */
+  sums: GradientSums;
+  /** number of sampled source positions (of the shard, when sharded), or null for the full sweep */
   sampled: number | null;
   seed: number | null;
   groups: number;
@@ -181,7 +190,9 @@ export async function accumulateStateGradients(
   const layout = layoutStreams(tokens, options.streams ?? 20, options.maxTokens);
   const { streams: B, length: T } = layout;
   const seed = options.sample !== undefined ? (options.seed ?? 1) : null;
+  // The sample is drawn over the whole sweep, then a shard keeps the positions in its streams.
   const sample = options.sample !== undefined ? samplePositions(B * T, options.sample, seed ?? 1) : null;
+  const [s0, s1] = options.shard ? shardRange(B, options.shard) : [0, B];
   const classes = classSpecs(options.classes);
   const base: SweepJob = {
     weights,
@@ -224,7 +235,7 @@ export async function accumulateStateGradients(
   const chunkStreams =
     options.chunkStreams ?? Math.max(1, Math.floor(Math.min(CHUNK_CACHE_BYTES, STREAM_MEMORY_BUDGET) / bytesPerStream(weights, layer, maxDelay)));
   const nWorkers = control.workers ?? os.availableParallelism();
-  const shares = splitRange(B, Math.max(1, nWorkers));
+  const shares = splitRange(s1 - s0, Math.max(1, nWorkers)).map(([a, b]) => [s0 + a, s0 + b]);
   const jobs: GradientsTaskParams[] = shares.map(([b0, b1]) => ({
     job: {
       ...base,
@@ -240,7 +251,7 @@ export async function accumulateStateGradients(
 
   // progress over all shares
   const done = new Array<number>(jobs.length).fill(0);
-  const total = B * T;
+  const total = (s1 - s0) * T;
   const report = (i: number, p: GradientsTaskProgress) => {
     done[i] = p.positions;
     if (!control.onProgress) return;
@@ -271,33 +282,90 @@ export async function accumulateStateGradients(
   // exact merge of partial sums (already in [H, E] layout), in share order
   const sums = results[0].sums;
   for (let i = 1; i < results.length; i++) mergeSums(sums, results[i].sums);
+  const stats = results.map((r) => r.stats);
+  const computeSeconds = Math.max(...results.map((r) => r.seconds));
+  return resultFromSums(
+    sums,
+    {
+      state: base.target,
+      layer,
+      streams: B,
+      length: T,
+      tokens: layout.tokens,
+      shard: options.shard ? { ...options.shard, firstStream: s0, streams: s1 - s0 } : null,
+      sampled: sample ? sample.filter((p) => p >= s0 * T && p < s1 * T).length : null,
+      seed,
+      classNames: classes.map((c) => c.name),
+      words,
+      warnings,
+    },
+    {
+      flops: stats.reduce((a, s) => a + s.flops, 0),
+      gemmFlops: stats.reduce((a, s) => a + s.gemmFlops, 0),
+      computeSeconds,
+      workerSeconds: results.map((r) => r.seconds),
+      cpuSeconds: results.every((r) => r.cpuSeconds !== null) ? results.reduce((a, r) => a + (r.cpuSeconds ?? 0), 0) : null,
+      wallSeconds: (performance.now() - started) / 1000,
+      workers: nWorkers === 0 ? 0 : jobs.length,
+      backend: results[0].backend,
+      engine: results[0].engine,
+      kernels: results[0].kernels,
+      flushedValues: stats.reduce((a, s) => a + s.flushed, 0),
+      pairs: stats.reduce((a, s) => a + s.pairs, 0),
+    },
+  );
+}
+
+/** What a result says about how its sums were computed (summed over shards by a merge). */
+export type AccumulationStats = Pick<
+  StateGradientResult,
+  | 'flops'
+  | 'gemmFlops'
+  | 'computeSeconds'
+  | 'workerSeconds'
+  | 'cpuSeconds'
+  | 'wallSeconds'
+  | 'workers'
+  | 'backend'
+  | 'engine'
+  | 'kernels'
+  | 'flushedValues'
+  | 'pairs'
+>;
+
+/** What a result says about the sweep besides its sums and stats. */
+export type AccumulationMeta = Pick<StateGradientResult, 'state' | 'layer' | 'streams' | 'length' | 'tokens' | 'shard' | 'sampled' | 'seed' | 'warnings'> & {
+  classNames: string[];
+  words: number[];
+};
+
+/**
+ * The result of an accumulation from its merged partial sums ([H, E] blocks): the totals over
+ * the groups and the class totals in a fixed order. The sweep and the merge of shards
+ * (runs/merge-runs.ts) both end here, so both give the same arrays from the same sums.
+ */
+export function resultFromSums(sums: GradientSums, meta: AccumulationMeta, stats: AccumulationStats): StateGradientResult {
   const { sum, count } = totalOverGroups(sums);
   const cls = classTotals(sums);
-  const nd = maxDelay + 1;
+  const nd = sums.maxDelay + 1;
   const blockLen = nd * sums.rows * sums.cols;
   const cg = sums.classGroups;
-  const stats = results.map((r) => r.stats);
-  const flops = stats.reduce((a, s) => a + s.flops, 0);
-  const computeSeconds = Math.max(...results.map((r) => r.seconds));
+  const classesPerGroup = sums.classes > 0 && cg === sums.groups && cg > 1;
+  const { classNames, words, ...rest } = meta;
   return {
-    state: base.target,
-    layer,
-    maxDelay,
+    ...rest,
+    maxDelay: sums.maxDelay,
     hiddenSize: sums.rows,
     inputSize: sums.cols,
-    streams: B,
-    length: T,
-    tokens: layout.tokens,
-    sampled: sample ? sample.length : null,
-    seed,
-    groups,
+    groups: sums.groups,
+    sums,
     sum,
     count,
     groupSum: sums.group,
     groupCount: sums.groupCount,
     classesPerGroup,
-    classes: classes.map((c, i) => ({
-      name: c.name,
+    classes: classNames.map((name, i) => ({
+      name,
       sum: cls.sum.subarray(i * blockLen, (i + 1) * blockLen),
       count: cls.count.subarray(i * nd, (i + 1) * nd),
       groupSum: classesPerGroup ? sums.cls.subarray(i * cg * blockLen, (i + 1) * cg * blockLen) : null,
@@ -308,20 +376,8 @@ export async function accumulateStateGradients(
       sum: sums.word.slice(i * blockLen, (i + 1) * blockLen),
       count: sums.wordCount.slice(i * nd, (i + 1) * nd),
     })),
-    flops,
-    gemmFlops: stats.reduce((a, s) => a + s.gemmFlops, 0),
-    gflops: computeSeconds > 0 ? flops / computeSeconds / 1e9 : 0,
-    computeSeconds,
-    workerSeconds: results.map((r) => r.seconds),
-    cpuSeconds: results.every((r) => r.cpuSeconds !== null) ? results.reduce((a, r) => a + (r.cpuSeconds ?? 0), 0) : null,
-    wallSeconds: (performance.now() - started) / 1000,
-    workers: nWorkers === 0 ? 0 : jobs.length,
-    backend: results[0].backend,
-    engine: results[0].engine,
-    kernels: results[0].kernels,
-    flushedValues: stats.reduce((a, s) => a + s.flushed, 0),
-    pairs: stats.reduce((a, s) => a + s.pairs, 0),
-    warnings,
+    ...stats,
+    gflops: stats.computeSeconds > 0 ? stats.flops / stats.computeSeconds / 1e9 : 0,
   };
 }
 

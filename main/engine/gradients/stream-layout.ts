@@ -59,3 +59,24 @@ export function splitRange(count: number, parts: number): [number, number][] {
   for (let i = 0; i < p; i++) out.push([Math.floor((i * count) / p), Math.floor(((i + 1) * count) / p)]);
   return out;
 }
+
+/** Shard `index` of `count` (1-based) of a sweep (`mnemoscope analyze --shard I/N`). */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+/**
+ * The streams [start, end) of a shard: splitRange(streams, count)[index − 1], contiguous and
+ * near-equal, the shards disjoint and together every stream. Groups are time windows of every
+ * stream (groupOf), so each shard adds to all K groups and the shards' group sums add up to
+ * the whole sweep's.
+ */
+export function shardRange(streams: number, shard: ShardSpec): [number, number] {
+  const { index, count } = shard;
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 1 || index > count) {
+    throw new UserError(`shard ${index}/${count} does not exist: use I/N with 1 ≤ I ≤ N`);
+  }
+  if (count > streams) throw new UserError(`${count} shards need at least ${count} streams (the sweep has ${streams}): use --streams ${count} or more, or fewer shards`);
+  return splitRange(streams, count)[index - 1];
+}

@@ -8,6 +8,7 @@ import { trainRunner } from './job-kinds/train';
 import { importModelRunner } from './job-kinds/import-model';
 import { evaluateRunner } from './job-kinds/evaluate';
 import { analyzeRunner } from './job-kinds/analyze';
+import { mergeRunner } from './job-kinds/merge';
 import type { ProjectCache } from './project-cache';
 
 export type JobRunners = { [K in JobKind]: JobRunner<JobParams<K>, JobResult<K>> };
@@ -23,6 +24,7 @@ export function createJobRunners(deps: RunnerDeps): JobRunners {
     'import-model': importModelRunner(deps.projects),
     evaluate: evaluateRunner(deps.projects),
     analyze: analyzeRunner(deps.projects),
+    merge: mergeRunner(deps.projects),
   };
 }
 

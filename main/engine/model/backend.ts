@@ -111,6 +111,11 @@ async function tryWasm(attempts: BackendAttempt[]): Promise<string | null> {
 }
 
 /** Selects (once per thread) and returns the running backend. */
+/** The preference that selects the running backend again (in a worker thread of the same job). */
+export function preferenceFor(info: BackendInfo): BackendPreference {
+  return (BACKEND_NAMES as readonly string[]).includes(info.name) ? (info.name as BackendPreference) : 'auto';
+}
+
 export async function selectBackend(pref: BackendPreference = 'auto'): Promise<BackendInfo> {
   if (selected && (pref === 'auto' || backendMatches(selected.name, pref))) return selected;
   if (!BACKEND_NAMES.includes(pref)) {

@@ -60,3 +60,8 @@ export function windowAt(b: Batched, bptt: number, k: number): Window {
   }
   return { inputs, targets, steps, batch: B };
 }
+
+/** Predicted tokens (rows) of window k: B × its steps. */
+export function windowRows(b: Batched, bptt: number, k: number): number {
+  return b.batch * Math.min(bptt, b.length - 1 - k * bptt);
+}

@@ -1,60 +1,74 @@
-// Training throughput of the default model (or another cell or size) on random token data: one warm-up step (first
-// calls compile kernels and allocate), then `batches` timed SGD steps of B×T tokens.
+// Training throughput of the default model (or another cell or size) on random token data,
+// through the same stepper as `train` (train-stepper.ts: data-parallel over `workers`
+// threads, default every core): untimed warm-up steps (workers start, first calls compile
+// kernels and allocate), then timed steps of B×T tokens until both `batches` steps and
+// `seconds` have passed, so a figure can be sustained over a minute of training.
 import type { TrainConfig, TrainConfigInput } from '../../../shared/schemas/model';
 import { TrainConfigSchema } from '../../../shared/schemas/model';
 import type { BackendPreference } from './backend';
-import { selectBackend } from './backend';
-import { batchify, windowAt } from './batchify';
-import type { RnnState } from './lstm-forward';
-import { zeroState } from './lstm-forward';
+import { preferenceFor, selectBackend } from './backend';
+import { batchify } from './batchify';
 import { buildRnnLm, modelTensors } from './rnn-lm';
-import { sgd } from './optimizer';
-import { trainStep } from './train-step';
+import { adam, sgd } from './optimizer';
 import { mulberry32 } from './seeded-random';
 import { architectureFor } from './train-loop';
+import { createStepper, trainingWorkers } from './train-stepper';
 
 export interface BenchTrainingResult {
   backend: string;
   description: string;
-  config: Pick<TrainConfig, 'cell' | 'layers' | 'embeddingDim' | 'hiddenSize' | 'vocabSize' | 'batchSize' | 'bptt'>;
+  config: Pick<TrainConfig, 'cell' | 'layers' | 'embeddingDim' | 'hiddenSize' | 'vocabSize' | 'batchSize' | 'bptt' | 'optimizer' | 'dropout' | 'clipNorm'>;
+  workers: number;
   batches: number;
-  /** Seconds of the untimed warm-up step. */
+  /** Seconds of the untimed warm-up steps. */
   warmupSeconds: number;
+  seconds: number;
   secondsPerBatch: number;
   tokensPerSecond: number;
+  /** Peak resident memory of the process, its worker threads included, MiB. */
+  maxRssMiB: number;
 }
 
-/** `config` defaults to the paper's model (E 64, H 256, V 10k, B 20, T 50). */
+/** Windows of random data the steps cycle through. */
+const DATA_WINDOWS = 16;
+
+/** `config` defaults to the paper's model (E 64, H 256, V 10k, B 20, T 50, SGD, dropout 0.5, clip 5). */
 export async function benchTraining(
   backend: BackendPreference,
-  config: TrainConfigInput & { batches?: number } = {},
+  config: TrainConfigInput & { batches?: number; seconds?: number } = {},
 ): Promise<BenchTrainingResult> {
-  const { batches = 3, ...rest } = config;
+  const { batches = 3, seconds: minSeconds = 0, ...rest } = config;
   const cfg = TrainConfigSchema.parse(rest);
   const info = await selectBackend(backend);
   const V = cfg.vocabSize;
   const rng = mulberry32(cfg.seed);
-  const tokens = Int32Array.from({ length: cfg.batchSize * (cfg.bptt * (batches + 1) + 1) }, () => Math.floor(rng() * V));
-  const data = batchify(tokens, cfg.batchSize, V, 'benchmark data');
-  const model = buildRnnLm(architectureFor(cfg, V), {
-    initScale: cfg.initScale,
-    seed: cfg.seed,
-    dropout: cfg.dropout,
-    forgetBias: cfg.forgetBias,
-  });
+  const tokens = Int32Array.from({ length: cfg.batchSize * (cfg.bptt * DATA_WINDOWS + 1) }, () => Math.floor(rng() * V));
+  const train = batchify(tokens, cfg.batchSize, V, 'benchmark data');
+  const arch = architectureFor(cfg, V);
+  const init = { initScale: cfg.initScale, seed: cfg.seed, dropout: cfg.dropout, forgetBias: cfg.forgetBias };
+  const model = buildRnnLm(arch, init);
   const params = modelTensors(model);
-  const opt = sgd();
-  const drop = { rng, embedding: cfg.embeddingDropout, output: cfg.dropout };
-  let state: RnnState = zeroState(params, cfg.batchSize);
-  const step = (k: number) => {
-    state = trainStep(params, opt, windowAt(data, cfg.bptt, k), state, drop, 1, cfg.clipNorm).state;
+  const optimizer = cfg.optimizer === 'sgd' ? sgd() : adam();
+  const workers = trainingWorkers(cfg.workers, info.name, cfg.batchSize);
+  const stepper = createStepper({ params, optimizer, config: cfg, arch, init, train, valid: null, backend: preferenceFor(info), workers });
+  const lr = cfg.learningRate ?? (cfg.optimizer === 'sgd' ? 1 : 0.001);
+  let k = 0;
+  const step = async () => {
+    const r = await stepper.step(k++ % DATA_WINDOWS, lr);
+    if (!Number.isFinite(r.loss)) throw new Error(`benchmark training diverged (loss ${r.loss})`);
   };
   try {
     let t = performance.now();
-    step(0);
+    // Two warm-up steps: the first starts the workers, the second meets the first update's weights.
+    await step();
+    await step();
     const warmupSeconds = (performance.now() - t) / 1000;
     t = performance.now();
-    for (let k = 1; k <= batches; k++) step(k);
+    let timed = 0;
+    while (timed < batches || (performance.now() - t) / 1000 < minSeconds) {
+      await step();
+      timed++;
+    }
     const seconds = (performance.now() - t) / 1000;
     return {
       backend: info.name,
@@ -67,13 +81,21 @@ export async function benchTraining(
         vocabSize: cfg.vocabSize,
         batchSize: cfg.batchSize,
         bptt: cfg.bptt,
+        optimizer: cfg.optimizer,
+        dropout: cfg.dropout,
+        clipNorm: cfg.clipNorm,
       },
-      batches,
+      workers: stepper.workers,
+      batches: timed,
       warmupSeconds,
-      secondsPerBatch: seconds / batches,
-      tokensPerSecond: (batches * cfg.batchSize * cfg.bptt) / seconds,
+      seconds,
+      secondsPerBatch: seconds / timed,
+      tokensPerSecond: (timed * cfg.batchSize * cfg.bptt) / seconds,
+      maxRssMiB: process.resourceUsage().maxRSS / 1024,
     };
   } finally {
+    await stepper.close();
+    optimizer.dispose();
     model.dispose();
   }
 }

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Architecture, PerplexityResult } from '../../../shared/schemas/model';
 import { JobCancelledError } from '../jobs/errors';
-import { batchify, predictedTokens, windowAt, windowCount } from './batchify';
+import { batchify, predictedTokens, windowAt, windowCount, type Batched } from './batchify';
 import type { LmTensors, RnnState } from './lstm-forward';
 import { windowLoss, zeroState } from './lstm-forward';
 import type { RnnLmWeights } from './rnn-weights';
@@ -33,19 +33,7 @@ export function perplexityOf(p: LmTensors, tokens: Int32Array, opts: PerplexityO
   };
   // A window's activations live until its loss is read: refuse windows that cannot fit.
   checkEvaluationFits(arch, b.batch, Math.min(opts.bptt, b.length - 1), runningBackend());
-  const total = windowCount(b, opts.bptt);
-  let state: RnnState = zeroState(p, b.batch);
-  let nllSum = 0;
-  for (let k = 0; k < total; k++) {
-    const w = windowAt(b, opts.bptt, k);
-    const loss = tf.tidy(() => {
-      const r = windowLoss(p, w, state, null);
-      state = r.state;
-      return r.loss.dataSync()[0] as number;
-    });
-    nllSum += loss * w.targets.length;
-    if (opts.onWindow?.(k + 1, total)) throw new JobCancelledError();
-  }
+  const { nllSum } = streamLoss(p, b, opts.bptt, opts.onWindow);
   const predicted = predictedTokens(b);
   const crossEntropy = nllSum / predicted;
   return {
@@ -57,6 +45,34 @@ export function perplexityOf(p: LmTensors, tokens: Int32Array, opts: PerplexityO
     batchSize: b.batch,
     bptt: opts.bptt,
   };
+}
+
+/**
+ * Summed cross-entropy (nats) over every predicted token of a batch of streams, the state
+ * carried from a zero state through each stream, dropout off. `onWindow` returning true
+ * stops with JobCancelledError. Also what each worker of data-parallel training computes
+ * over its own streams.
+ */
+export function streamLoss(
+  p: LmTensors,
+  b: Batched,
+  bptt: number,
+  onWindow?: (done: number, total: number) => boolean | void,
+): { nllSum: number; predicted: number } {
+  const total = windowCount(b, bptt);
+  let state: RnnState = zeroState(p, b.batch);
+  let nllSum = 0;
+  for (let k = 0; k < total; k++) {
+    const w = windowAt(b, bptt, k);
+    const loss = tf.tidy(() => {
+      const r = windowLoss(p, w, state, null);
+      state = r.state;
+      return r.loss.dataSync()[0] as number;
+    });
+    nllSum += loss * w.targets.length;
+    if (onWindow?.(k + 1, total)) throw new JobCancelledError();
+  }
+  return { nllSum, predicted: predictedTokens(b) };
 }
 
 /** Perplexity of a Layers model (canonical architecture) on a token stream. */

@@ -10,18 +10,14 @@ import type { Vocabulary } from '../corpus/vocabulary';
 import { indexVocabulary } from '../corpus/vocabulary';
 import { JobCancelledError, UserError } from '../jobs/errors';
 import type { TaskContext } from '../jobs/task-context';
-import type { BackendInfo } from './backend';
-import { batchify, predictedTokens, windowAt, windowCount } from './batchify';
-import type { RnnState } from './lstm-forward';
-import { zeroState } from './lstm-forward';
+import { preferenceFor, type BackendInfo } from './backend';
+import { batchify, predictedTokens, windowCount, windowRows } from './batchify';
 import { buildRnnLm, modelTensors } from './rnn-lm';
 import { checkTrainingFits } from './memory-budget';
 import { saveModelWeights, writeModelMeta, writeVocabulary } from './model-files';
 import type { Optimizer } from './optimizer';
 import { adam, sgd } from './optimizer';
-import { trainStep } from './train-step';
-import { perplexityOf } from './perplexity';
-import { mulberry32 } from './seeded-random';
+import { createStepper, trainingWorkers } from './train-stepper';
 
 export interface TrainInput {
   train: Int32Array;
@@ -81,16 +77,23 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
   const trainPredicted = predictedTokens(train);
   const validPredicted = predictedTokens(valid);
 
-  const model = buildRnnLm(arch, {
-    initScale: config.initScale,
-    seed: config.seed,
-    dropout: config.dropout,
-    forgetBias: config.forgetBias,
-  });
+  // The worker count is part of the run (it fixes the dropout masks): record the one used.
+  config.workers = trainingWorkers(config.workers, backend.name, train.batch);
+  const init = { initScale: config.initScale, seed: config.seed, dropout: config.dropout, forgetBias: config.forgetBias };
+  const model = buildRnnLm(arch, init);
   const params = modelTensors(model);
   const optimizer: Optimizer = config.optimizer === 'sgd' ? sgd() : adam();
-  const rng = mulberry32(config.seed ^ 0x5bd1e995);
-  const drop = { rng, embedding: config.embeddingDropout, output: config.dropout };
+  const stepper = createStepper({
+    params,
+    optimizer,
+    config,
+    arch,
+    init,
+    train,
+    valid,
+    backend: preferenceFor(backend),
+    workers: config.workers,
+  });
 
   const created = new Date().toISOString();
   const t0 = performance.now();
@@ -139,6 +142,7 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
     wallSeconds: (performance.now() - t0) / 1000,
     tokensPerSecond: trainSeconds > 0 ? trainDone / trainSeconds : 0,
     backend: backend.description,
+    workers: stepper.workers,
   });
   const secondsLeft = (epoch: number, batchDone: number): number => {
     if (trainDone === 0) return NaN;
@@ -158,17 +162,15 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
   try {
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       const lr = learningRateAt(config, epoch);
-      let state: RnnState = zeroState(params, train.batch);
       let lossSum = 0;
       let lossTokens = 0;
       let epochSeconds = 0;
       let lastProgress = 0;
       for (let k = 0; k < batches; k++) {
         if (ctx.isCancelled()) await stopCancelled();
-        const w = windowAt(train, config.bptt, k);
+        const rows = windowRows(train, config.bptt, k);
         const tb = performance.now();
-        const step = trainStep(params, optimizer, w, state, drop, lr, config.clipNorm);
-        state = step.state;
+        const step = await stepper.step(k, lr);
         const windowLossMean = step.loss;
         if (!Number.isFinite(windowLossMean)) {
           throw new UserError(
@@ -178,9 +180,9 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
         const dt = (performance.now() - tb) / 1000;
         epochSeconds += dt;
         trainSeconds += dt;
-        trainDone += w.targets.length;
-        lossSum += windowLossMean * w.targets.length;
-        lossTokens += w.targets.length;
+        trainDone += rows;
+        lossSum += windowLossMean * rows;
+        lossTokens += rows;
         const now = performance.now();
         if (now - lastProgress >= PROGRESS_INTERVAL_MS || k === batches - 1) {
           lastProgress = now;
@@ -200,12 +202,10 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
       }
 
       const tv = performance.now();
-      const ev = perplexityOf(params, valid.data, {
-        batchSize: valid.batch,
-        bptt: config.bptt,
-        what: 'the valid split',
-        onWindow: () => ctx.isCancelled(),
-      });
+      const evaluated = await stepper.evaluate(() => ctx.isCancelled());
+      if (evaluated === null) await stopCancelled();
+      const crossEntropy = (evaluated as { nllSum: number; predicted: number }).nllSum / validPredicted;
+      const ev = { crossEntropy, perplexity: Math.exp(crossEntropy) };
       validSecondsPerToken = (performance.now() - tv) / 1000 / validPredicted;
       const trainLoss = lossSum / lossTokens;
       history.push({
@@ -248,11 +248,8 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
       );
       if (stoppedEarly) break;
     }
-  } catch (err) {
-    // Cancelled during validation: perplexityOf throws a bare JobCancelledError.
-    if (err instanceof JobCancelledError && !cancelled) await stopCancelled();
-    throw err;
   } finally {
+    await stepper.close();
     optimizer.dispose();
     model.dispose();
   }

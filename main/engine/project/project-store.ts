@@ -24,7 +24,7 @@ import {
 import { isAtomicTempName, syncDir, writeJsonAtomic } from './atomic-write';
 import { readManifestFile, writeManifestFile } from './manifest';
 import { describeSchemaError, parseJsonText, readJsonFile, readTextFile } from './read-json';
-import { RUN_SCHEMA_VERSION, RunRecordSchema } from '../../../shared/schemas/run';
+import { PARTIAL_RUN_VERSION, PartialRunRecordSchema, RUN_SCHEMA_VERSION, RunRecordSchema } from '../../../shared/schemas/run';
 import { withLockFile } from './write-lock';
 import { pidAlive } from './project-lock';
 import {
@@ -205,6 +205,7 @@ export class ProjectStore {
         const file = this.itemFile('run', entry.id);
         let links: { model?: string; corpus?: string } = {};
         let problem = (await this.folderProblem('run', entry.id)) ?? undefined;
+        let shard: RunListing['shard'];
         if (problem === undefined) {
           try {
             const value = parseJsonText(file, await readTextFile(file, 'run.json'));
@@ -212,6 +213,7 @@ export class ProjectStore {
             if (parsed.success) links = parsed.data;
             else problem = `${file}: run.json is not a JSON object`;
             problem ??= runRecordProblem(file, value);
+            if (problem === undefined && isPartialRunJson(value)) shard = (value as { partial: { shard: RunListing['shard'] } }).partial.shard;
           } catch (err) {
             if (!isUserError(err)) throw err;
             problem = (err as Error).message;
@@ -226,6 +228,7 @@ export class ProjectStore {
           ...(links.model !== undefined && { model: links.model }),
           ...(links.corpus !== undefined && { corpus: links.corpus }),
           ...(problem !== undefined && { problem }),
+          ...(shard !== undefined && { shard }),
         };
       }),
     );
@@ -476,7 +479,24 @@ function runRecordProblem(file: string, value: unknown): string | undefined {
   if (typeof version === 'number' && version > RUN_SCHEMA_VERSION) {
     return `${file}: written by a newer Mnemoscope (run schema version ${version}, this one reads up to ${RUN_SCHEMA_VERSION}); update Mnemoscope`;
   }
+  if (isPartialRunJson(value)) return partialRunProblem(file, value);
   const parsed = RunRecordSchema.safeParse(value);
+  return parsed.success ? undefined : describeSchemaError(file, parsed.error, 'run.json');
+}
+
+/** Whether a parsed run.json is a partial run (`analyze --shard`): it has a `partial` object. */
+export function isPartialRunJson(value: unknown): boolean {
+  const partial = (value as { partial?: unknown } | null)?.partial;
+  return typeof partial === 'object' && partial !== null;
+}
+
+/** What is wrong with a partial run's run.json (written by a newer Mnemoscope, or not valid), or undefined. */
+export function partialRunProblem(file: string, value: unknown): string | undefined {
+  const version = (value as { partial: { version?: unknown } }).partial.version;
+  if (typeof version === 'number' && version > PARTIAL_RUN_VERSION) {
+    return `${file}: a partial run written by a newer Mnemoscope (partial run version ${version}, this one reads up to ${PARTIAL_RUN_VERSION}); update Mnemoscope`;
+  }
+  const parsed = PartialRunRecordSchema.safeParse(value);
   return parsed.success ? undefined : describeSchemaError(file, parsed.error, 'run.json');
 }
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { accumulateStateGradients, type GradientProgress } from '../gradients';
 import { JobCancelledError, UserError } from '../jobs/errors';
-import type { TaskFn } from '../jobs/task-context';
+import type { TaskContext, TaskFn } from '../jobs/task-context';
 import { openProject, writeJsonAtomic } from '../project';
 import { describeSchemaError } from '../project/read-json';
 import { ITEM_META_FILE } from '../project/layout';
@@ -15,13 +15,15 @@ import {
   type AnalyzeParams,
   type AnalyzeParamsResolved,
   type AnalyzeProgress,
+  type PartialRunRecord,
   type RunRecord,
 } from '../../../shared/schemas/run';
 import { signalFromContext } from './cancel-signal';
+import { finishRun, secondsSince, type FinishInput } from './finish-run';
+import { buildPartialRecord, modelDigest, partialArrayParts } from './partial-run';
 import { prepareRun } from './prepare-run';
-import { runArrayParts, writeRunArrays } from './run-arrays';
-import { buildRunRecord, runConfig } from './run-record';
-import { summariseAccumulation } from './summarise-accumulation';
+import { writeRunArrays } from './run-arrays';
+import { runConfig } from './run-record';
 
 export interface AnalyzeResult {
   /** the run's folder */
@@ -29,13 +31,51 @@ export interface AnalyzeResult {
   record: RunRecord;
 }
 
+/** The result of a shard's sweep (params.shard): a partial run. */
+export interface ShardResult {
+  dir: string;
+  record: PartialRunRecord;
+}
+
 export function parseAnalyzeParams(input: AnalyzeParams): AnalyzeParamsResolved {
   const parsed = AnalyzeParamsSchema.safeParse(input);
   if (!parsed.success) throw new UserError(describeSchemaError('analysis', parsed.error, 'parameters').replace(/^analysis: /, ''));
+  const { shard, streams } = parsed.data;
+  if (shard && shard.count > streams) {
+    throw new UserError(`${shard.count} shards need at least ${shard.count} streams (the sweep has ${streams}): use --streams ${shard.count} or more, or fewer shards`);
+  }
   return parsed.data;
 }
 
-const seconds = (from: number) => (performance.now() - from) / 1000;
+const seconds = secondsSince;
+
+/** A shard's sweep ends here: its sums and run.json, no SVD (the merge of the shards does the rest). */
+async function writePartialRun(dir: string, input: FinishInput, ctx: TaskContext<AnalyzeProgress>): Promise<PartialRunRecord> {
+  const { params, prep, acc } = input;
+  const t3 = performance.now();
+  ctx.progress({ phase: 'write', fraction: 0, label: 'writing the partial run (the shard\'s sums)', secondsLeft: null });
+  const arrays = await writeRunArrays(dir, partialArrayParts(acc));
+  const writeSeconds = seconds(t3);
+  const record = buildPartialRecord({
+    params,
+    config: runConfig(params, prep, input.workers),
+    prep,
+    acc,
+    arrays,
+    created: input.created,
+    modelDigest: await modelDigest(prep.modelDir),
+    times: {
+      prepareSeconds: input.prepareSeconds,
+      accumulateSeconds: input.accumulateSeconds,
+      summariseSeconds: 0,
+      writeSeconds,
+      totalSeconds: seconds(input.started),
+    },
+  });
+  await writeJsonAtomic(path.join(dir, ITEM_META_FILE.run), record);
+  ctx.progress({ phase: 'write', fraction: 1, label: 'done', secondsLeft: 0 });
+  return record;
+}
 
 function accumulateProgress(p: GradientProgress): AnalyzeProgress {
   const rate = p.positionsPerSecond >= 100 ? Math.round(p.positionsPerSecond) : p.positionsPerSecond.toFixed(1);
@@ -47,9 +87,20 @@ function accumulateProgress(p: GradientProgress): AnalyzeProgress {
   };
 }
 
-export const analyzeRun: TaskFn<AnalyzeParams, AnalyzeResult, AnalyzeProgress> = async (input, ctx) => {
+type Finish<R> = (dir: string, input: FinishInput, ctx: TaskContext<AnalyzeProgress>, checkCancel: () => void) => Promise<R>;
+
+/** A whole sweep (task 'analyze'): the run with its SVDs and summary. */
+export const analyzeRun: TaskFn<AnalyzeParams, AnalyzeResult, AnalyzeProgress> = (input, ctx) =>
+  sweep(input, ctx, false, finishRun);
+
+/** One shard of a sweep (task 'analyze-shard', params.shard set): a partial run. */
+export const analyzeShard: TaskFn<AnalyzeParams, ShardResult, AnalyzeProgress> = (input, ctx) =>
+  sweep(input, ctx, true, writePartialRun);
+
+async function sweep<R>(input: AnalyzeParams, ctx: TaskContext<AnalyzeProgress>, sharded: boolean, finish: Finish<R>): Promise<{ dir: string; record: R }> {
   const started = performance.now();
   const params = parseAnalyzeParams(input);
+  if (sharded !== (params.shard !== undefined)) throw new Error(sharded ? 'a shard sweep needs params.shard' : 'a sweep with params.shard is a shard sweep (analyzeShard)');
   const { signal, stop } = signalFromContext(ctx);
   const checkCancel = () => {
     if (ctx.isCancelled()) throw new JobCancelledError();
@@ -82,45 +133,13 @@ export const analyzeRun: TaskFn<AnalyzeParams, AnalyzeResult, AnalyzeProgress> =
             classes: prep.classes.accumulate.map((c) => ({ name: c.name, tokenIds: c.tokenIds })),
             words: prep.words.map((w) => w.id),
             groups: params.groups,
+            shard: params.shard,
           },
           { workers, signal, onProgress: (p) => ctx.progress(accumulateProgress(p)) },
         );
         const accumulateSeconds = seconds(t1);
         checkCancel();
-
-        const t2 = performance.now();
-        const config = runConfig(params, prep, workers);
-        const summarised = summariseAccumulation(acc, prep, config, (done, total) => {
-          // The SVDs run synchronously: poll the flag itself, the signal's timer cannot fire here.
-          checkCancel();
-          const elapsed = seconds(t2);
-          ctx.progress({
-            phase: 'summarise',
-            fraction: done / total,
-            label: `SVD ${done}/${total}`,
-            secondsLeft: done > 0 ? (elapsed / done) * (total - done) : null,
-          });
-        });
-        const summariseSeconds = seconds(t2);
-        checkCancel();
-
-        const t3 = performance.now();
-        ctx.progress({ phase: 'write', fraction: 0, label: 'writing the run folder', secondsLeft: null });
-        const arrays = await writeRunArrays(dir, runArrayParts(acc, summarised, params.normalize === 'equal-variance'));
-        const writeSeconds = seconds(t3);
-        const record = buildRunRecord({
-          params,
-          config,
-          prep,
-          acc,
-          summarised,
-          arrays,
-          created,
-          times: { prepareSeconds, accumulateSeconds, summariseSeconds, writeSeconds, totalSeconds: seconds(started) },
-        });
-        await writeJsonAtomic(path.join(dir, ITEM_META_FILE.run), record);
-        ctx.progress({ phase: 'write', fraction: 1, label: 'done', secondsLeft: 0 });
-        return record;
+        return finish(dir, { params, prep, acc, workers, created, started, prepareSeconds, accumulateSeconds }, ctx, checkCancel);
       },
       { name: params.name, signal },
     );
@@ -128,4 +147,4 @@ export const analyzeRun: TaskFn<AnalyzeParams, AnalyzeResult, AnalyzeProgress> =
   } finally {
     stop();
   }
-};
+}

@@ -24,6 +24,8 @@ import { checkPropertyVectors, parseProperties } from './run-properties';
 import { resolveWords } from './run-words';
 
 export interface PreparedRun {
+  /** the model's folder (its files are digested by a shard and checked by a merge) */
+  modelDir: string;
   weights: RnnLmWeights;
   vocab: Vocabulary;
   embeddings: Mat;
@@ -89,5 +91,5 @@ export async function prepareRun(params: AnalyzeParamsResolved, store: ProjectSt
 
   const splitTokens = await encodeSplit(corpusDir, params.split, index);
   if (splitTokens.length === 0) throw new UserError(`the ${params.split} split of corpus '${params.corpus}' is empty`);
-  return { weights, vocab, embeddings, splitTokens, layer, state, classes, words, properties, versions: backend.versions, warnings };
+  return { modelDir, weights, vocab, embeddings, splitTokens, layer, state, classes, words, properties, versions: backend.versions, warnings };
 }

@@ -8,7 +8,18 @@ import { UserError } from '../jobs/errors';
 import { readNpy, type NpyArray } from '../project';
 import { parseJsonText, readTextFile, validateJson } from '../project/read-json';
 import { ITEM_META_FILE } from '../project/layout';
-import { RUN_ARRAY_FILES, RUN_SCHEMA_VERSION, RunRecordSchema, type RunArrayName, type RunRecord } from '../../../shared/schemas/run';
+import { isPartialRunJson, partialRunProblem } from '../project/project-store';
+import {
+  PartialRunRecordSchema,
+  RUN_ARRAY_FILES,
+  RUN_SCHEMA_VERSION,
+  RunRecordSchema,
+  partialRunMessage,
+  type PartialRunRecord,
+  type RunArrayInfo,
+  type RunArrayName,
+  type RunRecord,
+} from '../../../shared/schemas/run';
 
 export interface RunData {
   dir: string;
@@ -28,7 +39,26 @@ export async function readRunRecord(dir: string): Promise<RunRecord> {
       `${file}: written by a newer Mnemoscope (run schema version ${probe.data.schemaVersion}, this one reads up to ${RUN_SCHEMA_VERSION}); update Mnemoscope`,
     );
   }
+  if (isPartialRunJson(value)) {
+    const problem = partialRunProblem(file, value);
+    if (problem) throw new UserError(problem);
+    const partial = value as PartialRunRecord;
+    throw new UserError(partialRunMessage(partial.id, partial.partial.shard));
+  }
   return withDecayModels(validateJson(file, value, RunRecordSchema, 'run.json'), !fitsRecordRateCap(value));
+}
+
+/** run.json of a partial run (`analyze --shard`), validated; a complete run or a newer partial format is refused by name. */
+export async function readPartialRunRecord(dir: string): Promise<PartialRunRecord> {
+  const file = path.join(dir, ITEM_META_FILE.run);
+  const value = parseJsonText(file, await readTextFile(file, 'run.json'));
+  if (!isPartialRunJson(value)) {
+    const id = (value as { id?: unknown } | null)?.id;
+    throw new UserError(`run '${typeof id === 'string' ? id : path.basename(dir)}' is not a partial run (it was not swept with --shard): only shards are merged`);
+  }
+  const problem = partialRunProblem(file, value);
+  if (problem) throw new UserError(problem);
+  return validateJson(file, value, PartialRunRecordSchema, 'run.json');
 }
 
 /** Whether run.json's stored decay fits say if a rate sits at its cap (fits written before that do not). */
@@ -60,14 +90,17 @@ export async function readRun(dir: string): Promise<RunData> {
       const listed = info(name);
       const file = path.join(dir, RUN_ARRAY_FILES[name]);
       if (!listed) throw new UserError(`${file}: run '${record.id}' has no ${RUN_ARRAY_FILES[name]} (see the arrays in run.json)`);
-      const arr = await readNpy(file);
-      const same = arr.dtype === listed.dtype && arr.shape.length === listed.shape.length && arr.shape.every((d, i) => d === listed.shape[i]);
-      if (!same) {
-        throw new UserError(
-          `${file}: ${arr.dtype} [${arr.shape.join(', ')}] does not match run.json, which lists ${listed.dtype} [${listed.shape.join(', ')}]`,
-        );
-      }
-      return arr;
+      return readListedNpy(file, listed);
     },
   };
+}
+
+/** Reads an array file, checking its dtype and shape against what run.json lists for it. */
+export async function readListedNpy(file: string, listed: RunArrayInfo): Promise<NpyArray> {
+  const arr = await readNpy(file);
+  const same = arr.dtype === listed.dtype && arr.shape.length === listed.shape.length && arr.shape.every((d, i) => d === listed.shape[i]);
+  if (!same) {
+    throw new UserError(`${file}: ${arr.dtype} [${arr.shape.join(', ')}] does not match run.json, which lists ${listed.dtype} [${listed.shape.join(', ')}]`);
+  }
+  return arr;
 }

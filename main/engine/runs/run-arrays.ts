@@ -6,7 +6,7 @@ import type { StateGradientResult } from '../gradients';
 import { RUN_ARRAY_FILES, type RunArrayInfo } from '../../../shared/schemas/run';
 import type { SummarisedRun } from './summarise-accumulation';
 
-interface ArrayPart {
+export interface ArrayPart {
   file: string;
   data: NpyData;
   shape: number[];

@@ -45,20 +45,27 @@ export interface RunTimes {
   totalSeconds: number;
 }
 
-export function buildRunRecord(input: {
+export interface RecordInput {
   params: AnalyzeParamsResolved;
   config: RunConfig;
   prep: PreparedRun;
   acc: StateGradientResult;
-  summarised: SummarisedRun;
   arrays: RunArrayInfo[];
   times: RunTimes;
   created: string;
-}): RunRecord {
-  const { params, prep, acc, summarised } = input;
-  const summary = summarised.analysis.summary;
+}
+
+/**
+ * Everything of run.json but the summary, from the accumulation (a complete run's or one
+ * shard's: a partial run, runs/partial-run.ts, keeps this with the shard's own counts).
+ */
+export function recordWithoutSummary(
+  input: RecordInput,
+  fromSummary: { svdSeconds: number; groupsDropped: number[]; warnings: string[] },
+): Omit<RunRecord, 'summary'> {
+  const { params, prep, acc } = input;
   const nd = acc.maxDelay + 1;
-  const record: RunRecord = {
+  return {
     schemaVersion: RUN_SCHEMA_VERSION,
     id: params.id,
     model: params.model,
@@ -71,7 +78,7 @@ export function buildRunRecord(input: {
       units: prep.weights.layers.map((l) => l.units),
       cells: prep.weights.layers.map((l) => l.cell),
     },
-    config: { ...input.config, vectors: summary.vectors },
+    config: input.config,
     software: {
       app: APP.version,
       node: process.versions.node,
@@ -87,7 +94,7 @@ export function buildRunRecord(input: {
       ...input.times,
       computeSeconds: acc.computeSeconds,
       cpuSeconds: acc.cpuSeconds,
-      svdSeconds: summary.timings.svdSeconds,
+      svdSeconds: fromSummary.svdSeconds,
     },
     flops: { nominal: acc.flops, gemm: acc.gemmFlops, gflopsPerSecond: acc.gflops },
     counts: {
@@ -100,11 +107,22 @@ export function buildRunRecord(input: {
       classPairs: Object.fromEntries(acc.classes.map((c) => [c.name, Array.from(c.count)])),
       wordPairs: Object.fromEntries(prep.words.map((w, i) => [w.word, Array.from(acc.words[i].count)])),
       groupPairs: Array.from({ length: acc.groups }, (_, g) => Array.from(acc.groupCount.subarray(g * nd, (g + 1) * nd))),
-      groupsDropped: summarised.groupsDropped,
+      groupsDropped: fromSummary.groupsDropped,
     },
     flushedValues: acc.flushedValues,
     arrays: input.arrays,
-    warnings: [...prep.warnings, ...summarised.warnings],
+    warnings: [...prep.warnings, ...fromSummary.warnings],
+  };
+}
+
+export function buildRunRecord(input: RecordInput & { summarised: SummarisedRun }): RunRecord {
+  const { summarised } = input;
+  const summary = summarised.analysis.summary;
+  const record: RunRecord = {
+    ...recordWithoutSummary(
+      { ...input, config: { ...input.config, vectors: summary.vectors } },
+      { svdSeconds: summary.timings.svdSeconds, groupsDropped: summarised.groupsDropped, warnings: summarised.warnings },
+    ),
     summary,
   };
   return RunRecordSchema.parse(record);

@@ -58,7 +58,7 @@ describe('the demo spec', () => {
       ['verwimp2018', 'trained'],
       ['adam-small', 'copied'],
     ]);
-    expect(DEMO_VERWIMP_MODEL.config).toEqual({ recipe: 'verwimp2018', epochs: 3, seed: 1 });
+    expect(DEMO_VERWIMP_MODEL.config).toEqual({ recipe: 'verwimp2018', epochs: 3, seed: 1, workers: 1 });
     expect(DEMO_RUNS.map((r) => [r.id, r.model])).toEqual([
       ['verwimp2018-sweep', 'verwimp2018'],
       ['adam-small-sweep', 'adam-small'],
@@ -78,9 +78,11 @@ describe('the demo spec', () => {
 });
 
 describe('what --reuse accepts', () => {
-  it('accepts the model the CLI trains with --recipe verwimp2018 --epochs 3 --seed 1 --backend wasm', () => {
-    const meta = trainedMeta(cliRecorded({ recipe: 'verwimp2018', epochs: 3, seed: 1 }));
+  it('accepts the model the CLI trains with --recipe verwimp2018 --epochs 3 --seed 1 --workers 1 --backend wasm', () => {
+    const meta = trainedMeta(cliRecorded({ recipe: 'verwimp2018', epochs: 3, seed: 1, workers: 1 }));
     expect(trainedModelMismatch(meta, DEMO_VERWIMP_MODEL)).toBeNull();
+    // A model trained before data-parallel training records no worker count: it ran in one thread.
+    expect(trainedModelMismatch(trainedMeta(cliRecorded({ recipe: 'verwimp2018', epochs: 3, seed: 1 })), DEMO_VERWIMP_MODEL)).toBeNull();
     // The resolved config is the recipe's values with 3 epochs, not a default that happens to agree.
     expect(resolvedTrainConfig(DEMO_VERWIMP_MODEL.config)).toMatchObject({
       recipe: 'verwimp2018',
@@ -103,6 +105,8 @@ describe('what --reuse accepts', () => {
     // The defaults are the recipe's except 13 epochs; without the recipe's name it is not the recipe.
     expect(why(trainedMeta(cliRecorded({ epochs: 3, seed: 1 })))).toBe('its options differ: recipe null (wanted "verwimp2018")');
     expect(why(trainedMeta(cliRecorded({ recipe: 'verwimp2018', epochs: 3, seed: 2 })))).toContain('seed 2 (wanted 1)');
+    // Another worker count draws other dropout masks.
+    expect(why(trainedMeta(cliRecorded({ recipe: 'verwimp2018', epochs: 3, seed: 1, workers: 2 })))).toBe('its options differ: workers 2 (wanted 1)');
     expect(why(trainedMeta(cliRecorded({ recipe: 'verwimp2018', epochs: 3, seed: 1, maxTokens: 300000 })))).toContain('maxTokens 300000 (wanted null)');
     expect(why(trainedMeta(ok, { complete: false }))).toBe('its training has not finished');
     expect(why(trainedMeta(ok, { cancelled: true }))).toBe('its training was cancelled');

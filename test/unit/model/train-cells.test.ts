@@ -46,7 +46,8 @@ describe('training each cell', () => {
       const outDir = path.join(root, cell);
       // SGD at lr 1 (the LSTM recipe's) overshoots with a vanilla RNN here (valid ppl 10–180); 0.2 learns.
       const learningRate = cell === 'gru' ? 1 : 0.2;
-      const config = TrainConfigSchema.parse({ ...small, cell, layers: 2, epochs: 3, dropout: 0.1, embeddingDropout: 0.1, initScale: 0.1, learningRate });
+      // One worker: the thresholds were set on its dropout masks (data-parallel.test.ts covers the workers).
+      const config = TrainConfigSchema.parse({ ...small, cell, layers: 2, epochs: 3, dropout: 0.1, embeddingDropout: 0.1, initScale: 0.1, learningRate, workers: 1 });
       const r = await trainLanguageModel({ train, valid, vocab, config, outDir, backend }, inProcessContext());
       const untrained = buildRnnLm(architectureFor(config, words.length), { initScale: config.initScale, seed: config.seed, dropout: 0 });
       const before = evaluatePerplexity(untrained, valid, { batchSize: 4, bptt: 10 }).perplexity;

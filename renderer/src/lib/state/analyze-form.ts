@@ -4,6 +4,7 @@ import type { JobDefaults } from '../../../../shared/api/jobs';
 import type { ClassSetSummary } from '../../../../shared/api/corpora';
 import { CELL_LABELS, type Cell } from '../../../../shared/schemas/model';
 import type { AnalyzeParams } from '../../../../shared/schemas/run';
+import { parseShard } from '../../../../shared/shard';
 import { checkItemId, fieldText, parseNumberField, type NumberFieldSpec } from './fields';
 
 export interface PropertyRow {
@@ -38,6 +39,8 @@ export interface AnalyzeFormValues {
   /** Empty: all cores. */
   workers: string;
   groups: string;
+  /** 'I/N': sweep only shard I of N and save a partial run (to merge later); empty: the whole sweep. */
+  shard: string;
 }
 
 type NumericKey = 'layer' | 'maxDelay' | 'streams' | 'maxTokens' | 'sample' | 'seed' | 'workers' | 'groups';
@@ -77,7 +80,17 @@ export function analyzeFormValues(defaults: JobDefaults['analyze'], init: { id: 
     words: '',
     workers: '',
     groups: fieldText(defaults.groups),
+    shard: '',
   };
+}
+
+/** The shard field: '' → null (the whole sweep), '2/4' → shard 2 of 4, else why not. */
+export function parseShardField(text: string, streams: number | null): { ok: true; value: { index: number; count: number } | null } | { ok: false; error: string } {
+  if (text.trim() === '') return { ok: true, value: null };
+  const shard = parseShard(text);
+  if (typeof shard === 'string') return { ok: false, error: shard };
+  if (streams !== null && shard.count > streams) return { ok: false, error: `${shard.count} shards need at least ${shard.count} streams` };
+  return { ok: true, value: shard };
 }
 
 /**
@@ -135,7 +148,7 @@ export function parseWords(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).filter((w) => w !== ''))];
 }
 
-export type AnalyzeFormErrors = Partial<Record<NumericKey | 'id' | 'model' | 'corpus' | 'state' | 'properties' | 'classSets' | 'words', string>> & {
+export type AnalyzeFormErrors = Partial<Record<NumericKey | 'id' | 'model' | 'corpus' | 'state' | 'properties' | 'classSets' | 'words' | 'shard', string>> & {
   /** By row index. */
   propertyRows?: Record<number, string>;
 };
@@ -209,7 +222,10 @@ export function checkAnalyzeForm(v: AnalyzeFormValues, ctx: AnalyzeContext): { o
   const words = parseWords(v.words);
   if (words.length > MAX_WORDS) errors.words = `at most ${MAX_WORDS} words (${words.length} given)`;
 
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const shard = parseShardField(v.shard, nums.streams ?? null);
+  if (!shard.ok) errors.shard = shard.error;
+
+  if (Object.keys(errors).length > 0 || !shard.ok) return { ok: false, errors };
   const opt = <K extends NumericKey>(k: K) => (nums[k] === null || nums[k] === undefined ? {} : { [k]: nums[k] as number });
   const name = v.name.trim();
   return {
@@ -234,6 +250,7 @@ export function checkAnalyzeForm(v: AnalyzeFormValues, ctx: AnalyzeContext): { o
       ...(words.length > 0 && { words }),
       groups: nums.groups as number,
       ...opt('workers'),
+      ...(shard.value && { shard: shard.value }),
     },
   };
 }

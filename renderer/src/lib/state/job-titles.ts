@@ -6,6 +6,7 @@ const VERBS: Record<string, string> = {
   'import-model': 'Import of model',
   evaluate: 'Evaluation of model',
   analyze: 'Delay sweep',
+  merge: 'Merge of shards into run',
 };
 
 export function jobTitle(kind: string, params: unknown): string {

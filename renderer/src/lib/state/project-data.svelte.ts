@@ -14,6 +14,7 @@ export const LISTS_CHANGED_BY: Record<string, ListName[]> = {
   train: ['models'],
   'import-model': ['models'],
   analyze: ['runs'],
+  merge: ['runs'],
 };
 
 export class ProjectData {

@@ -1,0 +1,187 @@
+// The leader's side of data-parallel training: starts one `train-shard` worker per share of
+// the streams, issues commands through shared memory (shard-protocol.ts) and sums what the
+// workers return. Gradients are summed in worker order, so the same seed and worker count
+// give the same weights bit for bit.
+import type * as tf from '@tensorflow/tfjs';
+import type { Architecture } from '../../../../shared/schemas/model';
+import { runInWorker } from '../../jobs/run-in-worker';
+import type { BackendPreference } from '../backend';
+import type { Batched } from '../batchify';
+import type { InitOptions } from '../rnn-lm';
+import { flatLayout, writeVariables, type FlatLayout } from './flat-parameters';
+import {
+  COMMAND,
+  CONTROL,
+  RESULT,
+  RESULT_FIELDS,
+  shardBuffers,
+  type ShardBuffers,
+  type TrainShardParams,
+  type TrainShardSummary,
+} from './shard-protocol';
+import { streamShares, streamsOf, type StreamShare } from './stream-shares';
+
+export interface ShardPoolOptions {
+  workers: number;
+  backend: BackendPreference;
+  arch: Architecture;
+  init: InitOptions;
+  /** The leader's variables: their order and shapes fix the flat layout, their values the workers' first weights. */
+  variables: readonly tf.Variable[];
+  train: Batched | null;
+  valid: Batched | null;
+  bptt: number;
+  dropout: { seed: number; embedding: number; output: number };
+}
+
+export interface PoolStep {
+  /** Mean cross-entropy per predicted token of the window over all streams. */
+  loss: number;
+  /** False when any worker's loss or gradients were not finite. */
+  finite: boolean;
+  /** The summed gradients, flat (valid until the next step). */
+  gradients: Float32Array;
+}
+
+/** The dropout seed of worker w: its own generator, derived from the run's. */
+export function workerDropoutSeed(seed: number, worker: number): number {
+  return (seed + Math.imul(worker + 1, 0x9e3779b9)) >>> 0;
+}
+
+export class ShardPool {
+  readonly layout: FlatLayout;
+  readonly workers: number;
+  private readonly buffers: ShardBuffers;
+  private readonly control: Int32Array;
+  private readonly done: Int32Array;
+  private readonly results: Float64Array;
+  private readonly gradients: Float32Array;
+  private readonly weights: Float32Array;
+  private readonly summed: Float32Array;
+  private readonly running: Promise<TrainShardSummary>[];
+  private readonly failure: Promise<never>;
+  private readonly abort = new AbortController();
+  private sequence = 0;
+  private closed = false;
+
+  constructor(opts: ShardPoolOptions) {
+    this.layout = flatLayout(opts.variables);
+    const trainShares = opts.train ? streamShares(opts.train.batch, opts.workers) : [];
+    const validShares = opts.valid ? streamShares(opts.valid.batch, opts.workers) : [];
+    this.workers = Math.max(trainShares.length, validShares.length);
+    this.buffers = shardBuffers(this.workers, this.layout.size);
+    this.control = new Int32Array(this.buffers.control);
+    this.done = new Int32Array(this.buffers.done);
+    this.results = new Float64Array(this.buffers.results);
+    this.gradients = new Float32Array(this.buffers.gradients);
+    this.weights = new Float32Array(this.buffers.weights);
+    this.summed = new Float32Array(this.layout.size);
+    writeVariables(opts.variables, this.layout, this.weights);
+    const share = (b: Batched | null, shares: StreamShare[], w: number) => (b && shares[w] ? streamsOf(b, shares[w]) : null);
+    this.running = Array.from({ length: this.workers }, (_, w) => {
+      const params: TrainShardParams = {
+        index: w,
+        backend: opts.backend,
+        arch: opts.arch,
+        init: opts.init,
+        layout: this.layout,
+        train: share(opts.train, trainShares, w),
+        trainStreams: opts.train?.batch ?? 0,
+        valid: share(opts.valid, validShares, w),
+        bptt: opts.bptt,
+        dropout: { ...opts.dropout, seed: workerDropoutSeed(opts.dropout.seed, w) },
+        buffers: this.buffers,
+      };
+      return runInWorker<TrainShardSummary>('train-shard', params, { signal: this.abort.signal });
+    });
+    // The first worker to fail fails every wait; the others are then stopped by close().
+    this.failure = Promise.race(this.running).then(() => {
+      throw new Error('a training worker stopped before it was told to');
+    });
+    this.failure.catch(() => {});
+  }
+
+  /** Makes the variables' current values the workers' weights (after every update). */
+  publishWeights(variables: readonly tf.Variable[]): void {
+    writeVariables(variables, this.layout, this.weights);
+    Atomics.add(this.control, CONTROL.weightsVersion, 1);
+  }
+
+  /** One training step on window k of every worker's streams (k = 0 restarts them from the zero state). */
+  async step(k: number): Promise<PoolStep> {
+    Atomics.store(this.control, CONTROL.window, k);
+    await this.command(COMMAND.step, () => false);
+    const P = this.layout.size;
+    const sum = this.summed;
+    sum.set(this.gradients.subarray(0, P));
+    for (let w = 1; w < this.workers; w++) {
+      const g = this.gradients.subarray(w * P, (w + 1) * P);
+      for (let i = 0; i < P; i++) sum[i] += g[i];
+    }
+    const { lossSum, rows, ok } = this.totals();
+    return { loss: lossSum / rows, finite: ok && Number.isFinite(lossSum), gradients: sum };
+  }
+
+  /** Summed cross-entropy over every worker's validation streams; null when cancelled. */
+  async evaluate(isCancelled: () => boolean): Promise<{ nllSum: number; predicted: number } | null> {
+    Atomics.store(this.control, CONTROL.cancel, 0);
+    await this.command(COMMAND.evaluate, isCancelled);
+    const { lossSum, rows, ok } = this.totals();
+    return ok ? { nllSum: lossSum, predicted: rows } : null;
+  }
+
+  /** Seconds each worker spent on the last command (the rest of a step is waiting and the leader's update). */
+  workerSeconds(): number[] {
+    return Array.from({ length: this.workers }, (_, w) => this.results[w * RESULT_FIELDS + RESULT.seconds]);
+  }
+
+  /** Stops the workers (and waits for them to go); safe to call more than once. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.issue(COMMAND.stop);
+    const stopped = await Promise.race([
+      Promise.allSettled(this.running),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000)),
+    ]);
+    if (stopped === null) this.abort.abort();
+  }
+
+  private totals(): { lossSum: number; rows: number; ok: boolean } {
+    let lossSum = 0;
+    let rows = 0;
+    let ok = true;
+    for (let w = 0; w < this.workers; w++) {
+      const r = this.results.subarray(w * RESULT_FIELDS, (w + 1) * RESULT_FIELDS);
+      lossSum += r[RESULT.lossSum];
+      rows += r[RESULT.rows];
+      ok &&= r[RESULT.ok] === 1;
+    }
+    return { lossSum, rows, ok };
+  }
+
+  private issue(command: number): number {
+    Atomics.store(this.control, CONTROL.command, command);
+    this.sequence = Atomics.add(this.control, CONTROL.sequence, 1) + 1;
+    Atomics.notify(this.control, CONTROL.sequence);
+    return this.sequence;
+  }
+
+  /** Issues a command and waits until every worker has done it; isCancelled is polled and raises the cancel field. */
+  private async command(command: number, isCancelled: () => boolean): Promise<void> {
+    if (this.closed) throw new Error('the training workers were stopped');
+    const sequence = this.issue(command);
+    const all = (async () => {
+      for (let w = 0; w < this.workers; w++) {
+        for (;;) {
+          const at = Atomics.load(this.done, w);
+          if (at === sequence) break;
+          const wait = Atomics.waitAsync(this.done, w, at, 200);
+          if (wait.async) await wait.value;
+          if (isCancelled()) Atomics.store(this.control, CONTROL.cancel, 1);
+        }
+      }
+    })();
+    await Promise.race([all, this.failure]);
+  }
+}

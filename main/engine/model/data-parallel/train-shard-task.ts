@@ -1,0 +1,95 @@
+// The `train-shard` worker task: one worker of data-parallel training. It holds a replica
+// of the model on its own tfjs backend and its share of the streams with their carried
+// state, and waits on shared memory for the leader's commands (shard-protocol.ts): a
+// training step on window k (its gradients into its slot), an evaluation of its validation
+// streams, or stop. Weights are reloaded from shared memory whenever their version changes.
+import * as tf from '@tensorflow/tfjs';
+import { JobCancelledError } from '../../jobs/errors';
+import type { TaskFn } from '../../jobs/task-context';
+import { selectBackend } from '../backend';
+import { windowAt } from '../batchify';
+import { zeroState, type DropoutSpec, type RnnState } from '../lstm-forward';
+import { streamLoss } from '../perplexity';
+import { buildRnnLm, modelTensors } from '../rnn-lm';
+import { mulberry32 } from '../seeded-random';
+import { windowGradients } from '../train-step';
+import { assignVariables, writeGradients } from './flat-parameters';
+import { COMMAND, CONTROL, RESULT, RESULT_FIELDS, type TrainShardParams, type TrainShardSummary } from './shard-protocol';
+
+/** How often a waiting worker looks at its job's cancel flag, ms. */
+const CANCEL_POLL_MS = 250;
+
+export const trainShardTask: TaskFn<TrainShardParams, TrainShardSummary> = async (p, ctx) => {
+  await selectBackend(p.backend);
+  const control = new Int32Array(p.buffers.control);
+  const done = new Int32Array(p.buffers.done);
+  const results = new Float64Array(p.buffers.results, p.index * RESULT_FIELDS * 8, RESULT_FIELDS);
+  const gradients = new Float32Array(p.buffers.gradients, p.index * p.layout.size * 4, p.layout.size);
+  const weights = new Float32Array(p.buffers.weights);
+  const model = buildRnnLm(p.arch, p.init);
+  const params = modelTensors(model);
+  const drop: DropoutSpec = { rng: mulberry32(p.dropout.seed), embedding: p.dropout.embedding, output: p.dropout.output };
+  let state: RnnState = zeroState(params, p.train?.batch ?? 1);
+  let seen = 0;
+  let weightsVersion = -1;
+  const summary: TrainShardSummary = { steps: 0, evaluations: 0 };
+
+  const step = (k: number) => {
+    const train = p.train;
+    if (!train) throw new Error(`train-shard ${p.index} has no training streams`);
+    if (k === 0) state = zeroState(params, train.batch); // every epoch starts from the zero state
+    const w = windowAt(train, p.bptt, k);
+    const g = windowGradients(params, w, state, drop, (w.steps * train.batch) / p.trainStreams);
+    state = g.state;
+    results[RESULT.lossSum] = g.loss * w.targets.length;
+    results[RESULT.rows] = w.targets.length;
+    results[RESULT.ok] = g.grads ? 1 : 0;
+    if (g.grads) {
+      writeGradients(params.variables, g.grads, p.layout, gradients);
+      tf.dispose(g.grads);
+    }
+    summary.steps++;
+  };
+
+  const evaluate = () => {
+    results[RESULT.lossSum] = 0;
+    results[RESULT.rows] = 0;
+    results[RESULT.ok] = 1;
+    if (!p.valid) return;
+    try {
+      const r = streamLoss(params, p.valid, p.bptt, () => Atomics.load(control, CONTROL.cancel) !== 0);
+      results[RESULT.lossSum] = r.nllSum;
+      results[RESULT.rows] = r.predicted;
+    } catch (err) {
+      if (!(err instanceof JobCancelledError)) throw err;
+      results[RESULT.ok] = 0;
+    }
+    summary.evaluations++;
+  };
+
+  try {
+    for (;;) {
+      Atomics.wait(control, CONTROL.sequence, seen, CANCEL_POLL_MS);
+      if (ctx.isCancelled()) throw new JobCancelledError('training cancelled', summary);
+      const sequence = Atomics.load(control, CONTROL.sequence);
+      if (sequence === seen) continue;
+      seen = sequence;
+      const command = Atomics.load(control, CONTROL.command);
+      if (command === COMMAND.stop) return summary;
+      const version = Atomics.load(control, CONTROL.weightsVersion);
+      if (version !== weightsVersion) {
+        assignVariables(params.variables, p.layout, weights);
+        weightsVersion = version;
+      }
+      const started = performance.now();
+      if (command === COMMAND.step) step(Atomics.load(control, CONTROL.window));
+      else if (command === COMMAND.evaluate) evaluate();
+      else throw new Error(`train-shard ${p.index}: unknown command ${command}`);
+      results[RESULT.seconds] = (performance.now() - started) / 1000;
+      Atomics.store(done, p.index, sequence);
+      Atomics.notify(done, p.index);
+    }
+  } finally {
+    model.dispose();
+  }
+};
