@@ -16,6 +16,8 @@ export const EvaluateJobParamsSchema = z.strictObject({
   /** Window length; changes memory use only, not the result (default 50). */
   bptt: PosInt.optional(),
   backend: BackendPreferenceSchema.default('auto'),
+  /** Worker threads, each evaluating a share of the streams (default every core; 1 on the tensorflow backends). */
+  workers: PosInt.max(256).optional(),
 });
 
 export const EvaluateJobResultSchema = z.object({
@@ -30,6 +32,7 @@ export const EvaluateJobResultSchema = z.object({
   batchSize: z.number().int().positive(),
   backend: z.string(),
   seconds: z.number().nonnegative(),
+  workers: z.number().int().positive(),
 });
 
 export const evaluateJob = {

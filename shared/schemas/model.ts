@@ -305,6 +305,8 @@ export const EvaluateTaskParamsSchema = z.object({
   batchSize: PosInt.default(20),
   bptt: PosInt.default(50),
   backend: BackendPreferenceSchema.default('auto'),
+  /** Worker threads, each evaluating a share of the streams; null: every core (1 on the tensorflow backends). */
+  workers: PosInt.max(256).nullable().default(null),
 });
 export type EvaluateTaskParams = z.input<typeof EvaluateTaskParamsSchema>;
 
@@ -326,6 +328,8 @@ export interface EvaluateResult extends PerplexityResult {
   split: string | null;
   backend: string;
   seconds: number;
+  /** Worker threads that evaluated (1: the task's own thread). */
+  workers: number;
 }
 
 /** Parameters of the `import-model` task. */

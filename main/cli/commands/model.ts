@@ -312,10 +312,11 @@ export function registerModel(program: Command): void {
     .addOption(new Option('--split <name>', 'the split').choices(['train', 'valid', 'test']).default('test'))
     .option('--batch <n>', 'parallel streams, state carried through each (default 20)', intOption('batch'))
     .option('--bptt <n>', 'window length; does not change the result, only memory use (default 50)', intOption('bptt'))
+    .option('--workers <n>', 'worker threads, each evaluating a share of the streams (default: all cores; 1 on the tensorflow backends)', intOption('workers'))
     .addOption(backendOption())
     .option('--json', 'print one JSON object')
     .action(
-      async (opts: { project: string; model: string; corpus: string; split: 'train' | 'valid' | 'test'; batch?: number; bptt?: number; backend: BackendPreference; json?: boolean }) => {
+      async (opts: { project: string; model: string; corpus: string; split: 'train' | 'valid' | 'test'; batch?: number; bptt?: number; workers?: number; backend: BackendPreference; json?: boolean }) => {
         process.exitCode = await runCommand(opts, async (io) => {
           const store = await openProject(path.resolve(opts.project));
           await store.requireItem('model', opts.model);
@@ -326,6 +327,7 @@ export function registerModel(program: Command): void {
             backend: opts.backend,
             ...(opts.batch !== undefined ? { batchSize: opts.batch } : {}),
             ...(opts.bptt !== undefined ? { bptt: opts.bptt } : {}),
+            ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
           };
           const start = Date.now();
           const r = await runInWorker<EvaluateResult, EvaluateProgress>('evaluate', params, {

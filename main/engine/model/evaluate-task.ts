@@ -1,13 +1,16 @@
 // The `evaluate` worker task: perplexity of a saved model on a corpus split (encoded with
-// the model's own vocabulary) or on given token ids.
+// the model's own vocabulary) or on given token ids, its streams shared out over worker
+// threads as in training (parallel-perplexity.ts).
 import type { EvaluateResult, EvaluateTaskParams } from '../../../shared/schemas/model';
 import { EvaluateTaskParamsSchema } from '../../../shared/schemas/model';
 import { encodeSplit } from '../corpus/corpus-reader';
 import { indexVocabulary } from '../corpus/vocabulary';
 import type { TaskFn } from '../jobs/task-context';
-import { selectBackend } from './backend';
+import { preferenceFor, selectBackend } from './backend';
 import { loadLanguageModel } from './model-files';
-import { evaluatePerplexity } from './perplexity';
+import { evaluatePerplexity, type PerplexityOptions } from './perplexity';
+import { parallelPerplexity } from './parallel-perplexity';
+import { trainingWorkers } from './train-stepper';
 import { parseTaskParams } from './task-params';
 
 export interface EvaluateProgress {
@@ -25,7 +28,8 @@ export const evaluateTask: TaskFn<EvaluateTaskParams, EvaluateResult, EvaluatePr
     const tokens = src.kind === 'corpus' ? await encodeSplit(src.dir, src.split, indexVocabulary(vocab)) : src.tokens;
     const what = src.kind === 'corpus' ? `the ${src.split} split of ${src.dir}` : 'the token stream';
     let last = 0;
-    const r = evaluatePerplexity(model, tokens, {
+    const workers = trainingWorkers(params.workers, backend.name, params.batchSize);
+    const opts: PerplexityOptions = {
       batchSize: params.batchSize,
       bptt: params.bptt,
       what,
@@ -37,13 +41,18 @@ export const evaluateTask: TaskFn<EvaluateTaskParams, EvaluateResult, EvaluatePr
         }
         return ctx.isCancelled();
       },
-    });
+    };
+    const r =
+      workers > 1
+        ? await parallelPerplexity(model, tokens, { ...opts, workers, backend: preferenceFor(backend) })
+        : evaluatePerplexity(model, tokens, opts);
     return {
       ...r,
       modelDir: params.modelDir,
       split: src.kind === 'corpus' ? src.split : null,
       backend: backend.description,
       seconds: (performance.now() - t0) / 1000,
+      workers,
     };
   } finally {
     model.dispose();

@@ -12,7 +12,8 @@ import { batchify, windowAt } from '../../../main/engine/model/batchify';
 import { zeroState } from '../../../main/engine/model/lstm-forward';
 import { buildRnnLm, modelTensors } from '../../../main/engine/model/rnn-lm';
 import { loadLanguageModel, readModelMeta } from '../../../main/engine/model/model-files';
-import { streamLoss } from '../../../main/engine/model/perplexity';
+import { evaluatePerplexity, streamLoss } from '../../../main/engine/model/perplexity';
+import { parallelPerplexity } from '../../../main/engine/model/parallel-perplexity';
 import { architectureFor, trainLanguageModel } from '../../../main/engine/model/train-loop';
 import { windowGradients } from '../../../main/engine/model/train-step';
 import { flatLayout } from '../../../main/engine/model/data-parallel/flat-parameters';
@@ -108,6 +109,34 @@ describe.each<Cell>(['lstm', 'gru'])('%s: workers give the whole batch', (cell) 
       expect(Math.abs(pooled!.nllSum - direct.nllSum)).toBeLessThan(1e-5 * direct.nllSum);
     } finally {
       await pool.close();
+      model.dispose();
+    }
+  }, 60_000);
+});
+
+describe.each<Cell>(['lstm', 'gru-classic', 'rnn-relu'])('%s: perplexity over workers', (cell) => {
+  it('equals the single thread, with progress counted in windows', async () => {
+    const config = TrainConfigSchema.parse({ embeddingDim: 6, hiddenSize: 10, vocabSize: V });
+    const arch = { ...architectureFor(config, V), layers: [{ units: 10, cell, recurrentActivation: 'sigmoid' as const }] };
+    const model = buildRnnLm(arch, { initScale: 0.4, seed: 3, dropout: 0 });
+    try {
+      const valid = tokens.subarray(0, 900);
+      const single = evaluatePerplexity(model, valid, { batchSize: 5, bptt: 8 });
+      const seen: [number, number][] = [];
+      const pooled = await parallelPerplexity(model, valid, {
+        batchSize: 5,
+        bptt: 8,
+        workers: 2,
+        backend: 'wasm',
+        onWindow: (done, total) => void seen.push([done, total]),
+      });
+      expect(pooled.predicted).toBe(single.predicted);
+      expect(Math.abs(pooled.crossEntropy - single.crossEntropy)).toBeLessThan(1e-6 * single.crossEntropy);
+      expect(single.perplexity).toBeGreaterThan(2); // an untrained model: the test compares real losses
+      const total = seen.length ? seen[0][1] : 0;
+      expect(total).toBe(2 * Math.ceil((Math.floor(900 / 5) - 1) / 8));
+      expect(seen.every(([d]) => d <= total)).toBe(true);
+    } finally {
       model.dispose();
     }
   }, 60_000);

@@ -20,6 +20,7 @@ export function evaluateRunner(projects: ProjectCache): JobRunner<Params, JobRes
       backend: params.backend,
       ...(params.batchSize !== undefined && { batchSize: params.batchSize }),
       ...(params.bptt !== undefined && { bptt: params.bptt }),
+      ...(params.workers !== undefined && { workers: params.workers }),
     };
     const label = `perplexity of '${params.model}' on ${params.corpus}/${params.split}`;
     const r = await runInWorker<EvaluateResult, EvaluateProgress>('evaluate', task, {
@@ -38,6 +39,7 @@ export function evaluateRunner(projects: ProjectCache): JobRunner<Params, JobRes
       batchSize: r.batchSize,
       backend: r.backend,
       seconds: r.seconds,
+      workers: r.workers,
     };
   };
 }

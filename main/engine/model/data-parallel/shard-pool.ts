@@ -122,10 +122,17 @@ export class ShardPool {
     return { loss: lossSum / rows, finite: ok && Number.isFinite(lossSum), gradients: sum };
   }
 
-  /** Summed cross-entropy over every worker's validation streams; null when cancelled. */
-  async evaluate(isCancelled: () => boolean): Promise<{ nllSum: number; predicted: number } | null> {
+  /**
+   * Summed cross-entropy over every worker's validation streams; null when cancelled.
+   * onWindows gets the validation windows the workers have finished, while they run.
+   */
+  async evaluate(isCancelled: () => boolean, onWindows?: (done: number) => void): Promise<{ nllSum: number; predicted: number } | null> {
     Atomics.store(this.control, CONTROL.cancel, 0);
-    await this.command(COMMAND.evaluate, isCancelled);
+    Atomics.store(this.control, CONTROL.windowsDone, 0);
+    await this.command(COMMAND.evaluate, () => {
+      onWindows?.(Atomics.load(this.control, CONTROL.windowsDone));
+      return isCancelled();
+    });
     const { lossSum, rows, ok } = this.totals();
     return ok ? { nllSum: lossSum, predicted: rows } : null;
   }

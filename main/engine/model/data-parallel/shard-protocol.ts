@@ -1,7 +1,8 @@
 // How the leader of data-parallel training and its workers talk: through shared memory,
 // not messages, so a step costs no copies beyond the gradients and weights themselves.
-//   control  Int32Array: [sequence, command, window, weights version, cancel]; the leader
-//            writes the fields, then bumps the sequence and notifies.
+//   control  Int32Array: [sequence, command, window, weights version, cancel, windows
+//            evaluated]; the leader writes the fields, then bumps the sequence and
+//            notifies; the workers count the validation windows they finish (progress).
 //   done     Int32Array [W]: the last sequence worker w finished; it notifies on it.
 //   results  Float64Array [W × RESULT_FIELDS]: per worker its summed loss, its row count,
 //            1 when its gradients are finite (0: not finite, or evaluation stopped), and
@@ -14,8 +15,8 @@ import type { Batched } from '../batchify';
 import type { InitOptions } from '../rnn-lm';
 import type { FlatLayout } from './flat-parameters';
 
-export const CONTROL = { sequence: 0, command: 1, window: 2, weightsVersion: 3, cancel: 4 } as const;
-export const CONTROL_FIELDS = 5;
+export const CONTROL = { sequence: 0, command: 1, window: 2, weightsVersion: 3, cancel: 4, windowsDone: 5 } as const;
+export const CONTROL_FIELDS = 6;
 export const COMMAND = { step: 1, evaluate: 2, stop: 3 } as const;
 export const RESULT = { lossSum: 0, rows: 1, ok: 2, seconds: 3 } as const;
 export const RESULT_FIELDS = 4;

@@ -57,7 +57,10 @@ export const trainShardTask: TaskFn<TrainShardParams, TrainShardSummary> = async
     results[RESULT.ok] = 1;
     if (!p.valid) return;
     try {
-      const r = streamLoss(params, p.valid, p.bptt, () => Atomics.load(control, CONTROL.cancel) !== 0);
+      const r = streamLoss(params, p.valid, p.bptt, () => {
+        Atomics.add(control, CONTROL.windowsDone, 1);
+        return Atomics.load(control, CONTROL.cancel) !== 0;
+      });
       results[RESULT.lossSum] = r.nllSum;
       results[RESULT.rows] = r.predicted;
     } catch (err) {
