@@ -56,13 +56,16 @@ export function adam(beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8): Optimizer {
 
 /**
  * Global L2 norm of all gradients, and grads scaled so that norm ≤ maxNorm (maxNorm 0: no
- * clipping). Returns new tensors; the caller disposes both maps.
+ * clipping). When they need no scaling, `grads` itself comes back (`scaled` false): a copy
+ * of every gradient costs a pass over the parameters on wasm. Otherwise new tensors, which
+ * the caller disposes.
  */
-export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: number } {
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: number; scaled: boolean } {
   const names = Object.keys(grads);
   const norm = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]))))).dataSync()[0]);
   const scale = maxNorm > 0 && norm > maxNorm ? maxNorm / norm : 1;
+  if (scale === 1) return { grads, norm, scaled: false };
   const out: tf.NamedTensorMap = {};
-  for (const n of names) out[n] = scale === 1 ? tf.clone(grads[n]) : tf.mul(grads[n], scale);
-  return { grads: out, norm };
+  for (const n of names) out[n] = tf.mul(grads[n], scale);
+  return { grads: out, norm, scaled: true };
 }

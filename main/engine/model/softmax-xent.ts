@@ -40,7 +40,8 @@ function softmaxGradient(p: tf.Tensor2D, flat: Int32Array): tf.Tensor2D {
   if (heap) {
     const g = heap.typedArrayFromHeap(p);
     for (let n = 0; n < flat.length; n++) g[flat[n]] -= 1;
-    return tf.clone(p);
+    // p itself, not a clone: a clone is a copy on wasm; the gradient pass disposes p after.
+    return p;
   }
   // The cpu backend hands out its own storage; other backends return a fresh copy.
   const raw = p.dataSync() as Float32Array;
@@ -70,7 +71,7 @@ export function softmaxCrossEntropy(h: tf.Tensor, W: tf.Tensor, b: tf.Tensor, ta
         // much cheaper than packing the [N, V] G.
         const hAug = tf.concat([sh, tf.ones([N, 1])], 1);
         const H = sh.shape[1];
-        const dWb = tf.transpose(tf.mul(tf.matMul(tf.transpose(G), hAug), s)) as tf.Tensor2D;
+        const dWb = tf.transpose(tf.matMul(tf.transpose(G), tf.mul(hAug, s))) as tf.Tensor2D; // scaled on the small side
         return [
           tf.mul(tf.matMul(G, tf.transpose(sw)), s),
           tf.slice(dWb, [0, 0], [H, V]),

@@ -68,7 +68,7 @@ export function applyGradients(
 ): number {
   const clipped = clipByGlobalNorm(grads, clipNorm);
   optimizer.apply(variables, clipped.grads, learningRate);
-  tf.dispose(clipped.grads);
+  if (clipped.scaled) tf.dispose(clipped.grads);
   return clipped.norm;
 }
 
