@@ -3,7 +3,9 @@
 //  1. Each backend (and cell) once, a few batches: which backends run and roughly how fast.
 //  2. The issue-11 comparison on wasm: our training sustained over --seconds (default 60)
 //     against a PyTorch CPU anchor doing the same work (anchors/train_anchor.py: same model,
-//     optimizer, dropout, clipping, objective, 2 threads), in --pairs (default 3) alternated
+//     optimizer, dropout, clipping, objective, as many threads as cores, its BLAS held to one
+//     thread so the two thread pools do not oversubscribe; see AnchorThreads), then once as
+//     plainly configured for reference, in --pairs (default 3) alternated
 //     pairs, since this machine's speed drifts from minute to minute; the ratio is taken
 //     within each pair and printed per pair, as the median and as the spread. Then one
 //     1-worker run for the scaling. Peak memory (RSS, worker threads included) beside each.
@@ -86,14 +88,25 @@ export function torchPython(): string | null {
   return null;
 }
 
-function runAnchor(python: string, cfg: TrainConfig, seconds: number): AnchorReport {
+/**
+ * How PyTorch's threads are set. Debian's python3-torch takes its BLAS from libblas.so.3; with
+ * libopenblas0-pthread (what it recommends) OpenBLAS starts its own thread per core beside
+ * torch's OpenMP threads, and with torch.set_num_threads(2) the two pools oversubscribe the
+ * cores: on our 2-core machine that halves PyTorch's speed. 'tuned' gives BLAS one thread
+ * (OPENBLAS_NUM_THREADS=1) and torch the cores, PyTorch's best here; 'plain' is
+ * set_num_threads(2) alone, as the issue measured it.
+ */
+type AnchorThreads = 'tuned' | 'plain';
+
+function runAnchor(python: string, cfg: TrainConfig, seconds: number, threads: AnchorThreads = 'tuned'): AnchorReport {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'anchors', 'train_anchor.py');
   const args = [
     script,
     ...['--cell', cfg.cell, '--E', cfg.embeddingDim, '--H', cfg.hiddenSize, '--V', cfg.vocabSize, '--B', cfg.batchSize, '--T', cfg.bptt],
     ...['--dropout', cfg.dropout, '--clip', cfg.clipNorm, '--optimizer', cfg.optimizer, '--threads', os.availableParallelism(), '--seconds', seconds],
   ].map(String);
-  const out = execFileSync(python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const env = threads === 'tuned' ? { ...process.env, OPENBLAS_NUM_THREADS: '1' } : process.env;
+  const out = execFileSync(python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env });
   return JSON.parse(out.trim().split('\n').pop() as string) as AnchorReport;
 }
 
@@ -178,7 +191,15 @@ function anchorComparison(options: Map<string, string>): void {
   }
   if (ratios.length) {
     console.log(
-      `ours / PyTorch: median ${median(ratios).toFixed(2)}×, spread ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× over ${ratios.length} pairs`,
+      `ours / PyTorch (tuned threads: OPENBLAS_NUM_THREADS=1, torch ${os.availableParallelism()} threads): median ${median(ratios).toFixed(2)}×, ` +
+        `spread ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× over ${ratios.length} pairs`,
+    );
+  }
+  if (python && ours.length) {
+    const plain = runAnchor(python, cfg, seconds, 'plain');
+    console.log(
+      `PyTorch with torch.set_num_threads(${os.availableParallelism()}) alone (OpenBLAS's own threads oversubscribe the cores): ` +
+        `${plain.tokensPerSecond.toFixed(0)} tok/s; ours / that: ${(median(ours) / plain.tokensPerSecond).toFixed(2)}× (medians)`,
     );
   }
   const single = measure({ backend: 'wasm', batches: 3, seconds, config: { ...config, workers: 1 } });

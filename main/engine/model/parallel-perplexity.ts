@@ -6,9 +6,9 @@ import type * as tf from '@tensorflow/tfjs';
 import type { PerplexityResult } from '../../../shared/schemas/model';
 import { JobCancelledError } from '../jobs/errors';
 import type { BackendPreference } from './backend';
-import { batchify, predictedTokens, windowCount } from './batchify';
+import { batchify, windowCount } from './batchify';
 import { checkEvaluationFits, runningBackend } from './memory-budget';
-import type { PerplexityOptions } from './perplexity';
+import { perplexityResult, type PerplexityOptions } from './perplexity';
 import { architectureOf, modelTensors } from './rnn-lm';
 import { ShardPool } from './data-parallel/shard-pool';
 import { streamShares } from './data-parallel/stream-shares';
@@ -43,17 +43,7 @@ export async function parallelPerplexity(
       },
     );
     if (r === null) throw new JobCancelledError();
-    const predicted = predictedTokens(b);
-    const crossEntropy = r.nllSum / predicted;
-    return {
-      perplexity: Math.exp(crossEntropy),
-      crossEntropy,
-      predicted,
-      used: b.data.length,
-      dropped: b.dropped,
-      batchSize: b.batch,
-      bptt: opts.bptt,
-    };
+    return perplexityResult(b, r.nllSum, opts.bptt);
   } finally {
     await pool.close();
   }

@@ -33,7 +33,11 @@ export function perplexityOf(p: LmTensors, tokens: Int32Array, opts: PerplexityO
   };
   // A window's activations live until its loss is read: refuse windows that cannot fit.
   checkEvaluationFits(arch, b.batch, Math.min(opts.bptt, b.length - 1), runningBackend());
-  const { nllSum } = streamLoss(p, b, opts.bptt, opts.onWindow);
+  return perplexityResult(b, streamLoss(p, b, opts.bptt, opts.onWindow).nllSum, opts.bptt);
+}
+
+/** The result for a batch of streams whose predictions' cross-entropy sums to nllSum. */
+export function perplexityResult(b: Batched, nllSum: number, bptt: number): PerplexityResult {
   const predicted = predictedTokens(b);
   const crossEntropy = nllSum / predicted;
   return {
@@ -43,7 +47,7 @@ export function perplexityOf(p: LmTensors, tokens: Int32Array, opts: PerplexityO
     used: b.data.length,
     dropped: b.dropped,
     batchSize: b.batch,
-    bptt: opts.bptt,
+    bptt,
   };
 }
 

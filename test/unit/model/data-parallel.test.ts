@@ -21,7 +21,7 @@ import { ShardPool } from '../../../main/engine/model/data-parallel/shard-pool';
 import { streamShares, streamsOf } from '../../../main/engine/model/data-parallel/stream-shares';
 import { trainingWorkers } from '../../../main/engine/model/train-stepper';
 import { TrainConfigSchema, type Cell } from '../../../shared/schemas/model';
-import { grammarStream } from './helpers';
+import { grammarStream, maxRelativeError } from './helpers';
 
 const { tokens, words } = grammarStream(3200);
 const vocab = { words, unk: '<unk>', eos: '<eos>' };
@@ -35,16 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
-
-function maxRelativeError(a: Float32Array, b: Float32Array): number {
-  let scale = 0;
-  let err = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]));
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-  }
-  return err / scale;
-}
 
 describe('stream shares', () => {
   it('cover the streams once, in order, sizes differing by at most one', () => {

@@ -105,3 +105,14 @@ export function grammarStream(n: number, seed = 11): { tokens: Int32Array; words
   }
   return { tokens: Int32Array.from(out.slice(0, n)), words };
 }
+
+/** max |a − b| / max |b|: a relative error that one wrong element shows. */
+export function maxRelativeError(a: Float32Array, b: Float32Array): number {
+  let scale = 0;
+  let err = 0;
+  for (let i = 0; i < a.length; i++) {
+    scale = Math.max(scale, Math.abs(b[i]));
+    err = Math.max(err, Math.abs(a[i] - b[i]));
+  }
+  return err / scale;
+}

@@ -6,16 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/engine/model/backend';
 import { softmaxCrossEntropy } from '../../../main/engine/model/softmax-xent';
 import { mulberry32 } from '../../../main/engine/model/seeded-random';
-
-function maxRelativeError(a: Float32Array, b: Float32Array): number {
-  let scale = 0;
-  let err = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]));
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-  }
-  return err / scale;
-}
+import { maxRelativeError } from './helpers';
 
 describe.each(['wasm', 'cpu'] as const)('softmax cross-entropy on %s', (backend) => {
   it('equals autodiff of the plain-op loss, call after call', async () => {
