@@ -1,8 +1,8 @@
 // The output layer and its loss as one op: mean softmax cross-entropy of the logits
-// h·W + b against the targets, with a hand-written gradient. The gradient p − onehot is
-// formed in a plain array instead of through a [N, V]
-// one-hot tensor, and the matMul gradients use explicit transposes (tfjs's
-// transposed-operand matMul is ~10× slower on wasm).
+// h·W + b against the targets, with a hand-written gradient. At V = 10k this op is most of a
+// training step, so on wasm the loss and the gradient p − onehot are read and formed in p's
+// own heap storage (no [N, V] one-hot, no copies out and back), and the matMul gradients
+// use explicit transposes (tfjs's transposed-operand matMul is ~10× slower on wasm).
 import * as tf from '@tensorflow/tfjs';
 
 /** Logits h·W + b, [N, V]. */
@@ -17,6 +17,34 @@ export function logitsOf(h: tf.Tensor, W: tf.Tensor, b: tf.Tensor): tf.Tensor2D 
 function rowNll(logits: tf.Tensor2D, p: tf.Tensor2D, flat: Int32Array): tf.Tensor1D {
   const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, 'int32'));
   return tf.sub(tf.sub(tf.max(logits, 1), picked), tf.log(tf.max(p, 1))) as tf.Tensor1D;
+}
+
+/**
+ * The mean of −log p_y over the rows. On wasm it is read from p's storage in the heap: one
+ * value per row, instead of three reductions over [N, V]; a p_y below 1e-30 (where float32
+ * loses digits or underflows) is computed from its row of logits as log-sum-exp − logit_y.
+ */
+function meanNll(logits: tf.Tensor2D, p: tf.Tensor2D, flat: Int32Array): tf.Scalar {
+  const heap = heapBackend();
+  if (!heap) return tf.mean(rowNll(logits, p, flat));
+  const N = flat.length;
+  const V = p.shape[1];
+  const pv = heap.typedArrayFromHeap(p);
+  const lv = heap.typedArrayFromHeap(logits);
+  let sum = 0;
+  for (let n = 0; n < N; n++) {
+    const py = pv[flat[n]];
+    if (py >= 1e-30) {
+      sum -= Math.log(py);
+      continue;
+    }
+    let max = -Infinity;
+    for (let v = n * V; v < (n + 1) * V; v++) max = Math.max(max, lv[v]);
+    let z = 0;
+    for (let v = n * V; v < (n + 1) * V; v++) z += Math.exp(lv[v] - max);
+    sum += max + Math.log(z) - lv[flat[n]];
+  }
+  return tf.scalar(sum / N);
 }
 
 /** tfjs-backend-wasm's view of a tensor's storage in its heap (a public method of BackendWasm). */
@@ -61,7 +89,7 @@ export function softmaxCrossEntropy(h: tf.Tensor, W: tf.Tensor, b: tf.Tensor, ta
     const p = tf.softmax(logits);
     save([hh, ww, p]);
     return {
-      value: tf.mean(rowNll(logits, p, flat)),
+      value: meanNll(logits, p, flat),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sh, sw, sp] = saved as tf.Tensor2D[];
         const G = softmaxGradient(sp, flat);
