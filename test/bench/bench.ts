@@ -3,8 +3,11 @@ export {};
 // (these machines are noisy).
 //   train      training tokens/s for the default model on each available backend
 //              options: --cell=gru,rnn-tanh or all (default lstm), --backends=wasm,cpu
-//   gradients  state-gradient sweep GFLOP/s and positions/s vs the backend's own matMul rate
-//              options: --sizes=64,200 (H = E), --pairs=3 (alternated 1-worker/all-cores runs),
+//   gradients  the state-gradient sweep: whole sweep vs the PyTorch CPU anchor (when python3-torch
+//              is installed; anchors/sweep_anchor.py) with peak RSS, GFLOP/s and positions/s vs
+//              tfjs's plain matMul rate, 1 worker vs all cores, and a line per cell
+//              options: --sizes=64,256x64 (H or HxE), --pairs=3 (alternated pairs),
+//              --parts=anchor,scaling,cells (default all),
 //              --cells=lstm,gru,gru-classic,rnn-tanh (a line per cell; default all, 'none' for none)
 //   synthetic  the blind planted-span test over K and seeds (synthetic-sweep.ts; ~20 min, so
 //              only when named)

@@ -1,5 +1,5 @@
 // Where the sweep's arrays live. On the wasm backend everything (GEMM inputs and outputs,
-// cell tangents, accumulators) lives in the tfjs wasm heap so that XNNPACK and our SIMD
+// cell tangents, accumulators) lives in the tfjs wasm heap so that our GEMM and SIMD
 // kernels (wasm/kernels.c) work on it in place; elsewhere plain JS arrays are used and
 // the JS twins of the kernels run. A buffer is an array plus a base index into it, and
 // the array is fetched on use because wasm memory growth replaces the heap's views.
