@@ -23,13 +23,19 @@ export const EvaluateJobParamsSchema = z.strictObject({
 export const EvaluateJobResultSchema = z.object({
   model: ItemIdSchema,
   corpus: ItemIdSchema,
-  split: SplitNameSchema,
   perplexity: z.number(),
   /** Mean cross-entropy in nats per predicted token. */
   crossEntropy: z.number(),
   /** Predicted tokens. */
   predicted: z.number().int().nonnegative(),
+  /** Tokens used (streams × their length); the remainder of the split, fewer than batchSize tokens, is dropped. */
+  used: z.number().int().nonnegative(),
+  dropped: z.number().int().nonnegative(),
   batchSize: z.number().int().positive(),
+  bptt: z.number().int().positive(),
+  /** The model's folder on the engine's machine. */
+  modelDir: z.string(),
+  split: SplitNameSchema,
   backend: z.string(),
   seconds: z.number().nonnegative(),
   workers: z.number().int().positive(),

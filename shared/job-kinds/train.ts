@@ -44,6 +44,8 @@ void progressFits;
 
 export const TrainJobResultSchema = z.object({
   model: z.object({ id: ItemIdSchema, dir: z.string() }),
+  /** Always true for a job that ends as done: a training cancelled before any checkpoint ends as cancelled. */
+  checkpointSaved: z.boolean(),
   bestEpoch: z.number().int().positive().nullable(),
   bestValidPerplexity: z.number().nullable(),
   epochsRun: z.number().int().nonnegative(),
@@ -53,6 +55,8 @@ export const TrainJobResultSchema = z.object({
   wallSeconds: z.number().nonnegative(),
   tokensPerSecond: z.number().nonnegative(),
   backend: z.string(),
+  /** Worker threads that computed the gradients (1: the training thread itself). */
+  workers: z.number().int().positive(),
 });
 
 export const trainJob = {

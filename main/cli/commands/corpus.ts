@@ -1,17 +1,16 @@
-// `mnemoscope corpus add|show|classes`: bring a corpus into a project and look at it.
+// `mnemoscope corpus add|show|classes`: bring a corpus into a project and look at it, through
+// the engine's API as the app does (the import-corpus job, corpusShow, classSetAdd).
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runCommand, intOption, type CommandIO } from '../command-runner';
-import { secondsLeftFrom } from '../progress-bar';
-import { openProject } from '../../engine/project';
-import { runInWorker } from '../../engine/jobs/run-in-worker';
+import { runEngineJob, withEngine } from '../engine-job';
 import { UserError } from '../../engine/jobs/errors';
-import type { CorpusImportSource, ImportProgress, ImportCorpusParams } from '../../engine/corpus';
-import { readCorpusManifest, openCorpusClassSets } from '../../engine/corpus';
-import { createEngine } from '../../engine/handlers/create-engine';
 import { shown } from '../terminal-text';
-import type { CorpusManifest, UserFormat } from '../../../shared/schemas/corpus';
+import type { JobProgressDetail } from '../../../shared/jobs';
+import type { JobProgressEvent } from '../../../shared/events';
+import type { CorpusImportSourceRequest } from '../../../shared/job-kinds/import-corpus';
+import { TagsetSchema, type Tagset, type UserFormat } from '../../../shared/schemas/corpus';
 import { formatCorpusStats, formatRankBands } from '../format-stats';
 
 interface AddOpts {
@@ -25,6 +24,8 @@ interface AddOpts {
   test?: string;
   ratio?: string;
   format?: UserFormat;
+  tagset?: Tagset;
+  statsVocab?: number;
   maxFiles?: number;
   lowercase: boolean;
   numbers: boolean;
@@ -32,7 +33,7 @@ interface AddOpts {
   json?: boolean;
 }
 
-function sourceFrom(opts: AddOpts): CorpusImportSource {
+function sourceFrom(opts: AddOpts): CorpusImportSourceRequest {
   const given = [opts.builtin && '--builtin', opts.file && '--file', opts.train && '--train'].filter(Boolean);
   if (given.length !== 1) {
     throw new UserError('give exactly one source: --builtin brown, --file PATH, or --train/--valid/--test PATHs');
@@ -62,12 +63,9 @@ function parseRatio(text: string): [number, number, number] {
   return parts as [number, number, number];
 }
 
-function importProgress(io: CommandIO): (p: ImportProgress) => void {
-  const start = Date.now();
-  return (p) => {
-    const fraction = p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : null;
-    const secondsLeft = secondsLeftFrom((Date.now() - start) / 1000, fraction);
-    io.progress({ fraction, label: `${[p.phase, p.split, path.basename(p.file ?? '')].filter(Boolean).join(' ')}, ${p.linesRead} lines`, secondsLeft });
+function importProgress(io: CommandIO): (p: JobProgressDetail<'import-corpus'>, e: JobProgressEvent) => void {
+  return (p, e) => {
+    io.progress({ fraction: e.fraction, label: `${[p.phase, p.split, path.basename(p.file)].filter(Boolean).join(' ')}, ${p.linesRead} lines`, secondsLeft: e.secondsLeft });
   };
 }
 
@@ -88,6 +86,12 @@ export function registerCorpus(program: Command): void {
     .option('--valid <path>', 'the validation split file')
     .option('--test <path>', 'the test split file')
     .addOption(new Option('--format <format>', 'file format (default: detected)').choices(['plain', 'tagged', 'conllu']))
+    .addOption(
+      new Option('--tagset <name>', "the tagset of your files' tags; 'none' ignores them (default: detected)").choices(
+        TagsetSchema.options.filter((t) => t !== 'unknown'),
+      ),
+    )
+    .option('--stats-vocab <k>', 'K of the top-K OOV rate in the statistics (default 10000)', intOption('stats-vocab'))
     .option('--no-lowercase', 'keep the case of words')
     .option('--no-numbers', "keep numbers as they are (default: every number becomes 'N')")
     .option('--no-eos', 'do not mark sentence ends with <eos>')
@@ -95,30 +99,23 @@ export function registerCorpus(program: Command): void {
     .action(async (opts: AddOpts) => {
       process.exitCode = await runCommand(opts, async (io) => {
         const source = sourceFrom(opts);
-        const store = await openProject(path.resolve(opts.project));
-        if (await store.has('corpus', opts.id)) {
-          throw new UserError(`project already has a corpus '${opts.id}': choose another --id or delete it first`);
-        }
-        const { meta } = await store.stageItem(
-          'corpus',
-          opts.id,
-          (outDir) => {
-            const params: ImportCorpusParams = {
+        const { corpus: meta } = await withEngine((engine) =>
+          runEngineJob(
+            engine,
+            'import-corpus',
+            {
+              project: path.resolve(opts.project),
+              id: opts.id,
+              ...(opts.name !== undefined && { name: opts.name }),
               source,
-              options: {
-                id: opts.id,
-                name: opts.name,
-                format: opts.format,
-                preprocessing: { lowercase: opts.lowercase, numbers: opts.numbers, eos: opts.eos },
-              },
-              outDir,
-            };
-            return runInWorker<CorpusManifest, ImportProgress>('import-corpus', params, {
-              onProgress: importProgress(io),
-              signal: io.signal,
-            });
-          },
-          { name: opts.name, signal: io.signal },
+              format: opts.format,
+              tagset: opts.tagset,
+              preprocessing: { lowercase: opts.lowercase, numbers: opts.numbers, eos: opts.eos },
+              statsVocabSize: opts.statsVocab,
+            },
+            io,
+            { onProgress: importProgress(io) },
+          ),
         );
         return { json: { corpus: meta }, text: `imported corpus '${opts.id}'\n${formatCorpusStats(meta)}` };
       });
@@ -132,12 +129,11 @@ export function registerCorpus(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; id: string; json?: boolean }) => {
       process.exitCode = await runCommand(opts, async () => {
-        const store = await openProject(path.resolve(opts.project));
-        await store.requireItem('corpus', opts.id);
-        const dir = store.itemDir('corpus', opts.id);
-        const manifest = await readCorpusManifest(dir);
-        // Adds the frequency set to a corpus imported before it existed.
-        const { classSets, notes } = await openCorpusClassSets(dir, { withWriteLock: (fn) => store.withWriteLock(fn) });
+        // Adds the frequency set to a corpus imported before it existed (a note says when it could not be stored).
+        const { corpus: manifest, classSets } = await withEngine((engine) =>
+          engine.api.corpusShow({ project: path.resolve(opts.project), id: opts.id }),
+        );
+        const notes = classSets.flatMap((c) => (c.note ? [`${c.id}: ${c.note}`] : []));
         const text = [
           formatCorpusStats(manifest),
           `class sets: ${classSets.map((c) => `${c.id} (${Object.keys(c.sizes).length} classes)`).join(', ') || '(none)'}`,
@@ -172,9 +168,8 @@ export function registerCorpus(program: Command): void {
       }) => {
         // Through the engine's API (classSetAdd), which refuses an existing id without --replace.
         process.exitCode = await runCommand(opts, async () => {
-          const engine = createEngine();
-          try {
-            const { classSet: set, replaced } = await engine.api.classSetAdd({
+          const { classSet: set, replaced } = await withEngine((engine) =>
+            engine.api.classSetAdd({
               project: path.resolve(opts.project),
               corpus: opts.corpus,
               id: opts.id,
@@ -182,16 +177,14 @@ export function registerCorpus(program: Command): void {
               defaultClass: opts.class,
               ...(opts.name !== undefined && { name: opts.name }),
               replace: opts.replace === true,
-            });
-            const sizes = Object.entries(set.classes).map(([k, v]) => `${shown(k)}: ${v.length} words`);
-            const verb = replaced ? 'replaced' : 'added';
-            return {
-              json: { classSet: set, replaced },
-              text: `${verb} class set '${shown(set.id)}' ${replaced ? 'of' : 'to'} corpus '${shown(opts.corpus)}'\n${sizes.join('\n')}`,
-            };
-          } finally {
-            await engine.close();
-          }
+            }),
+          );
+          const sizes = Object.entries(set.classes).map(([k, v]) => `${shown(k)}: ${v.length} words`);
+          const verb = replaced ? 'replaced' : 'added';
+          return {
+            json: { classSet: set, replaced },
+            text: `${verb} class set '${shown(set.id)}' ${replaced ? 'of' : 'to'} corpus '${shown(opts.corpus)}'\n${sizes.join('\n')}`,
+          };
         });
       },
     );

@@ -1,25 +1,14 @@
-// `mnemoscope train`, `mnemoscope model import` and `mnemoscope eval`: language models in a project.
+// `mnemoscope train`, `mnemoscope model import|show` and `mnemoscope eval`: language models in a
+// project, through the engine's API as the app does (the train, import-model and evaluate jobs, modelShow).
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { runCommand, intOption, floatOption, type CommandIO } from '../command-runner';
-import { secondsLeftFrom } from '../progress-bar';
+import { runEngineJob, withEngine } from '../engine-job';
 import { formatDuration } from '../../../shared/format';
-import { openProject, type ProjectStore } from '../../engine/project';
-import { runInWorker } from '../../engine/jobs/run-in-worker';
 import { JobCancelledError, UserError } from '../../engine/jobs/errors';
 import { BACKEND_NAMES, type BackendPreference } from '../../engine/model/backend';
-import { readModelMeta, type EvaluateProgress } from '../../engine/model';
-import type {
-  EvaluateResult,
-  EvaluateTaskParams,
-  ImportModelParams,
-  ImportModelResult,
-  TrainConfigInput,
-  TrainProgress,
-  TrainResult,
-  TrainTaskParams,
-} from '../../../shared/schemas/model';
+import type { TrainConfigInput, TrainProgress } from '../../../shared/schemas/model';
 import { CELL_LABELS, TrainConfigSchema } from '../../../shared/schemas/model';
 import { TrainRecipeNameSchema, type TrainRecipeName } from '../../../shared/schemas/train-recipes';
 import type { KeyOverride } from '../../engine/model/pytorch-keys';
@@ -55,10 +44,6 @@ export interface TrainOpts {
 
 const backendOption = () =>
   new Option('--backend <name>', 'compute backend (default: the fastest available)').choices([...BACKEND_NAMES]).default('auto');
-
-async function requireNewModelId(store: ProjectStore, id: string): Promise<void> {
-  if (await store.has('model', id)) throw new UserError(`project already has a model '${id}': choose another --id or delete it first`);
-}
 
 /** The train job's config from the command's options (only those given; the engine fills the rest). */
 export function trainConfig(o: TrainOpts): TrainConfigInput {
@@ -172,44 +157,33 @@ export function registerModel(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: TrainOpts) => {
       process.exitCode = await runCommand(opts, async (io) => {
-        const store = await openProject(path.resolve(opts.project));
-        await store.requireItem('corpus', opts.corpus);
-        await requireNewModelId(store, opts.id);
-        const corpusDir = store.itemDir('corpus', opts.corpus);
-        let cancelledAfter: TrainResult | null = null;
-        // No signal to stageItem: a cancelled training still commits its best checkpoint.
-        const { meta: result } = await store.stageItem(
-          'model',
-          opts.id,
-          async (outDir) => {
-            const params: TrainTaskParams = {
-              source: { kind: 'corpus', dir: corpusDir, id: opts.corpus },
-              outDir,
+        const result = await withEngine((engine) =>
+          runEngineJob(
+            engine,
+            'train',
+            {
+              project: path.resolve(opts.project),
+              corpus: opts.corpus,
+              id: opts.id,
+              ...(opts.name !== undefined && { name: opts.name }),
               config: trainConfig(opts),
               backend: opts.backend,
-            };
-            try {
-              return await runInWorker<TrainResult, TrainProgress>('train', params, {
-                onProgress: trainProgress(io),
-                signal: io.signal,
-              });
-            } catch (err) {
-              const partial = err instanceof JobCancelledError ? (err.partial as TrainResult | undefined) : undefined;
-              if (!partial?.checkpointSaved) throw err;
-              cancelledAfter = partial;
-              return partial;
-            }
-          },
-          { name: opts.name },
+            },
+            io,
+            // The worker's log lines say what the epoch milestones already say.
+            { onProgress: trainProgress(io), onLog: () => {} },
+          ),
         );
         const summary =
           `model '${opts.id}': best valid perplexity ${result.bestValidPerplexity?.toFixed(2) ?? 'n/a'} at epoch ${result.bestEpoch}, ` +
           `${result.epochsRun} epochs in ${formatDuration(result.wallSeconds, { precise: true })}, ${Math.round(result.tokensPerSecond)} tokens/s on ${result.backend}${result.workers > 1 ? ` × ${result.workers} workers` : ''}`;
-        if (cancelledAfter) {
+        // Cancelled after an epoch ended: the job is done and kept the best checkpoint so far.
+        if (result.cancelled) {
           throw new JobCancelledError(`training cancelled; the best checkpoint so far was kept: ${summary}`, result);
         }
-        const { outDir: _staging, ...json } = result;
-        return { json: { model: { id: opts.id, dir: store.itemDir('model', opts.id), ...json } }, text: `trained ${summary}` };
+        // model.id and .dir first, then the job's result as it comes (its schema's order).
+        const { model: saved, ...rest } = result;
+        return { json: { model: { ...saved, ...rest } }, text: `trained ${summary}` };
       });
     });
 
@@ -241,31 +215,32 @@ export function registerModel(program: Command): void {
         if (opts.pytorch === undefined && (opts.keys !== undefined || opts.nonlinearity !== undefined)) {
           throw new UserError('--keys and --nonlinearity apply to a PyTorch model (--pytorch FILE) only');
         }
-        const store = await openProject(path.resolve(opts.project));
-        await requireNewModelId(store, opts.id);
-        const { meta } = await store.stageItem(
-          'model',
-          opts.id,
-          (outDir) => {
-            const params: ImportModelParams = {
-              ...(opts.tfjs !== undefined
-                ? { modelJson: path.resolve(opts.tfjs) }
-                : opts.onnx !== undefined
-                  ? { onnx: path.resolve(opts.onnx) }
-                  : { pytorch: path.resolve(opts.pytorch!), keys: opts.keys, nonlinearity: opts.nonlinearity }),
+        const source =
+          opts.tfjs !== undefined
+            ? { modelJson: path.resolve(opts.tfjs) }
+            : opts.onnx !== undefined
+              ? { onnx: path.resolve(opts.onnx) }
+              : { pytorch: path.resolve(opts.pytorch!), keys: opts.keys, nonlinearity: opts.nonlinearity };
+        const result = await withEngine((engine) =>
+          runEngineJob(
+            engine,
+            'import-model',
+            {
+              project: path.resolve(opts.project),
+              id: opts.id,
+              ...(opts.name !== undefined && { name: opts.name }),
+              ...source,
               vocab: path.resolve(opts.vocab),
-              outDir,
               backend: opts.backend,
-            };
-            return runInWorker<ImportModelResult>('import-model', params, { signal: io.signal });
-          },
-          { name: opts.name, signal: io.signal },
+            },
+            io,
+          ),
         );
-        const a = meta.architecture;
+        const a = result.architecture;
         const shape = `V=${a.vocabSize}, E=${a.embeddingDim}, ${a.layers.map((l) => `${CELL_LABELS[l.cell]} ${l.units}`).join(' → ')}`;
-        const notes = meta.notes.length ? `\nnotes: ${meta.notes.join('; ')}` : '';
+        const notes = result.notes.length ? `\nnotes: ${result.notes.join('; ')}` : '';
         return {
-          json: { model: { id: opts.id, dir: store.itemDir('model', opts.id), architecture: a, notes: meta.notes } },
+          json: { model: { ...result.model, architecture: a, notes: result.notes } },
           text: `imported model '${opts.id}': ${shape}${notes}`,
         };
       });
@@ -279,9 +254,7 @@ export function registerModel(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; id: string; json?: boolean }) => {
       process.exitCode = await runCommand(opts, async () => {
-        const store = await openProject(path.resolve(opts.project));
-        await store.requireItem('model', opts.id);
-        const meta = await readModelMeta(store.itemDir('model', opts.id));
+        const { meta } = await withEngine((engine) => engine.api.modelShow({ project: path.resolve(opts.project), id: opts.id }));
         const a = meta.architecture;
         const lines = [
           `model '${opts.id}': V=${a.vocabSize}, E=${a.embeddingDim}, ${a.layers.map((l) => `${CELL_LABELS[l.cell]} ${l.units}${l.cell.startsWith('rnn') ? '' : ` (${l.recurrentActivation} gates)`}`).join(' → ')}`,
@@ -318,28 +291,23 @@ export function registerModel(program: Command): void {
     .action(
       async (opts: { project: string; model: string; corpus: string; split: 'train' | 'valid' | 'test'; batch?: number; bptt?: number; workers?: number; backend: BackendPreference; json?: boolean }) => {
         process.exitCode = await runCommand(opts, async (io) => {
-          const store = await openProject(path.resolve(opts.project));
-          await store.requireItem('model', opts.model);
-          await store.requireItem('corpus', opts.corpus);
-          const params: EvaluateTaskParams = {
-            modelDir: store.itemDir('model', opts.model),
-            source: { kind: 'corpus', dir: store.itemDir('corpus', opts.corpus), split: opts.split },
+          const params = {
+            project: path.resolve(opts.project),
+            model: opts.model,
+            corpus: opts.corpus,
+            split: opts.split,
             backend: opts.backend,
-            ...(opts.batch !== undefined ? { batchSize: opts.batch } : {}),
-            ...(opts.bptt !== undefined ? { bptt: opts.bptt } : {}),
-            ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+            ...(opts.batch !== undefined && { batchSize: opts.batch }),
+            ...(opts.bptt !== undefined && { bptt: opts.bptt }),
+            ...(opts.workers !== undefined && { workers: opts.workers }),
           };
-          const start = Date.now();
-          const r = await runInWorker<EvaluateResult, EvaluateProgress>('evaluate', params, {
-            signal: io.signal,
-            onProgress: (p) => {
-              const fraction = p.totalWindows ? p.windows / p.totalWindows : null;
-              const secondsLeft = secondsLeftFrom((Date.now() - start) / 1000, fraction);
-              io.progress({ fraction, label: `evaluating ${opts.split}`, secondsLeft });
-            },
-          });
+          const r = await withEngine((engine) =>
+            runEngineJob(engine, 'evaluate', params, io, {
+              onProgress: (_detail, e) => io.progress({ fraction: e.fraction, label: `evaluating ${opts.split}`, secondsLeft: e.secondsLeft }),
+            }),
+          );
           return {
-            json: { evaluation: { model: opts.model, corpus: opts.corpus, ...r } },
+            json: { evaluation: r },
             text: `perplexity of '${opts.model}' on ${opts.corpus}/${opts.split}: ${r.perplexity.toFixed(3)} (${r.predicted} predicted tokens, ${r.batchSize} streams; ${r.backend})`,
           };
         });

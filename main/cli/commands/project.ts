@@ -1,13 +1,22 @@
 // `mnemoscope project create|show|delete`: the project folder itself and what it holds.
-// `show` goes through the engine's API (projectInfo and the corpus, model and run lists), so
-// what it reports about broken items is what every other view of the project reports.
+// `show` and `delete-*` go through the engine's API (projectInfo, the corpus, model and run
+// lists, the delete procedures), so what they report about broken items, and which errors
+// are the user's, is what every other view of the project reports. `create` makes the folder
+// itself: the API's projectCreate would also put it in the app's recent projects.
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runCommand } from '../command-runner';
-import { createProject, openProject } from '../../engine/project';
-import { createEngine } from '../../engine/handlers/create-engine';
+import { createProject } from '../../engine/project';
+import { withEngine } from '../engine-job';
+import type { Engine } from '../../engine/handlers/create-engine';
 import type { ItemKind } from '../../../shared/schemas/project';
 import { shown } from '../terminal-text';
+
+/** An item of a project, as the delete procedures take it. */
+interface ItemRef {
+  project: string;
+  id: string;
+}
 
 /** What `project show` needs of a listed item. */
 interface ShownItem {
@@ -32,6 +41,13 @@ function itemLines(label: string, kind: ItemKind, items: readonly ShownItem[]): 
   const problems = items.filter((e) => e.problem).map((e) => `  ${kind} '${shown(e.id)}': ${shown(e.problem ?? '')}`);
   return { line: `${label}: ${marked.length ? marked.join(', ') : '(none)'}`, problems };
 }
+
+/** The API's delete procedure of each kind of item. */
+const deleteItem = {
+  corpus: (engine: Engine, ref: ItemRef) => engine.api.corpusDelete(ref),
+  model: (engine: Engine, ref: ItemRef) => engine.api.modelDelete(ref),
+  run: (engine: Engine, ref: ItemRef) => engine.api.runDelete(ref),
+} satisfies Record<ItemKind, (engine: Engine, ref: ItemRef) => Promise<unknown>>;
 
 interface ProjectOpts {
   project: string;
@@ -64,29 +80,27 @@ export function registerProject(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: ProjectOpts) => {
       process.exitCode = await runCommand(opts, async () => {
-        const engine = createEngine();
-        try {
-          const project = path.resolve(opts.project);
-          const { dir, manifest } = await engine.api.projectInfo({ project });
+        const project = path.resolve(opts.project);
+        const { dir, manifest, corpusList, models, runs } = await withEngine(async (engine) => {
+          const info = await engine.api.projectInfo({ project });
           const [corpusList, models, runs] = await Promise.all([
             engine.api.corpusList({ project }),
             engine.api.modelList({ project }),
             engine.api.runList({ project }),
           ]);
-          // corpus.json in full is for `corpus show`; here each corpus's entry and problem.
-          const corpora = corpusList.map(({ corpus: _manifest, ...entry }) => entry);
-          const parts = [
-            itemLines('corpora', 'corpus', corpora),
-            itemLines('models', 'model', models),
-            itemLines('runs', 'run', runs),
-          ];
-          const problems = parts.flatMap((p) => p.problems);
-          const lines = [`${shown(manifest.name)} (${shown(dir)})`, ...parts.map((p) => p.line)];
-          if (problems.length) lines.push(`broken items (${problems.length}):`, ...problems);
-          return { json: { project: dir, manifest, corpora, models, runs }, text: lines.join('\n') };
-        } finally {
-          await engine.close();
-        }
+          return { ...info, corpusList, models, runs };
+        });
+        // corpus.json in full is for `corpus show`; here each corpus's entry and problem.
+        const corpora = corpusList.map(({ corpus: _manifest, ...entry }) => entry);
+        const parts = [
+          itemLines('corpora', 'corpus', corpora),
+          itemLines('models', 'model', models),
+          itemLines('runs', 'run', runs),
+        ];
+        const problems = parts.flatMap((p) => p.problems);
+        const lines = [`${shown(manifest.name)} (${shown(dir)})`, ...parts.map((p) => p.line)];
+        if (problems.length) lines.push(`broken items (${problems.length}):`, ...problems);
+        return { json: { project: dir, manifest, corpora, models, runs }, text: lines.join('\n') };
       });
     });
 
@@ -99,8 +113,8 @@ export function registerProject(program: Command): void {
       .option('--json', 'print one JSON object')
       .action(async (opts: ProjectOpts & { id: string }) => {
         process.exitCode = await runCommand(opts, async () => {
-          const store = await openProject(path.resolve(opts.project));
-          await store.deleteItem(kind, opts.id);
+          const ref = { project: path.resolve(opts.project), id: opts.id };
+          await withEngine((engine) => deleteItem[kind](engine, ref));
           return { json: { deleted: { kind, id: opts.id } }, text: `deleted ${kind} '${opts.id}'` };
         });
       });

@@ -29,14 +29,19 @@ export function evaluateRunner(projects: ProjectCache): JobRunner<Params, JobRes
       onProgress: (p) =>
         ctx.progress({ detail: p, fraction: p.totalWindows > 0 ? p.windows / p.totalWindows : null, label }),
     });
+    // In the order `mnemoscope eval --json` has always printed them.
     return {
       model: params.model,
       corpus: params.corpus,
-      split: params.split,
       perplexity: r.perplexity,
       crossEntropy: r.crossEntropy,
       predicted: r.predicted,
+      used: r.used,
+      dropped: r.dropped,
       batchSize: r.batchSize,
+      bptt: r.bptt,
+      modelDir: r.modelDir,
+      split: params.split,
       backend: r.backend,
       seconds: r.seconds,
       workers: r.workers,

@@ -65,6 +65,7 @@ export function trainRunner(projects: ProjectCache): JobRunner<Params, JobResult
     if (cancelled) ctx.log(`training cancelled after ${r.epochsRun} epochs; the best checkpoint (epoch ${r.bestEpoch}) was kept`);
     return {
       model: { id: params.id, dir: staged.dir },
+      checkpointSaved: r.checkpointSaved,
       bestEpoch: r.bestEpoch,
       bestValidPerplexity: r.bestValidPerplexity,
       epochsRun: r.epochsRun,
@@ -73,6 +74,7 @@ export function trainRunner(projects: ProjectCache): JobRunner<Params, JobResult
       wallSeconds: r.wallSeconds,
       tokensPerSecond: r.tokensPerSecond,
       backend: r.backend,
+      workers: r.workers,
     };
   };
 }
