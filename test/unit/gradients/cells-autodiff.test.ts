@@ -118,7 +118,7 @@ describe('GRU and RNN state gradients against autodiff and finite differences', 
     }
   });
 
-  describe('wasm backend: XNNPACK GEMM and SIMD kernels in the wasm heap', () => {
+  describe('wasm backend: our SIMD GEMM and kernels in their wasm memory', () => {
     beforeAll(async () => {
       const info = await selectBackend('wasm');
       expect(info.name).toBe('wasm');
