@@ -18,10 +18,20 @@ interface HeapKernels {
 
 let kernels: HeapKernels | null = null;
 
-/** The GEMM on the running wasm backend's memory, or null on any other backend. */
-function heapKernels(): HeapKernels | null {
+/**
+ * The running backend when it is tfjs-backend-wasm, whose tensors live in its heap (its
+ * public typedArrayFromHeap gives a live view of a tensor's storage); null on any other.
+ */
+export function heapBackend(): BackendWasm | null {
   if (tf.getBackend() !== 'wasm') return null;
   const backend = tf.backend() as BackendWasm;
+  return typeof backend.typedArrayFromHeap === 'function' ? backend : null;
+}
+
+/** The GEMM on the running wasm backend's memory, or null on any other backend. */
+function heapKernels(): HeapKernels | null {
+  const backend = heapBackend();
+  if (!backend) return null;
   if (kernels?.backend !== backend) {
     const mod = wasmModuleOf(backend);
     kernels = { backend, gemm: createWasmGemm(mod.memory), malloc: mod._malloc, free: mod._free };

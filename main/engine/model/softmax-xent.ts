@@ -4,7 +4,7 @@
 // own heap storage (no [N, V] one-hot, no copies out and back), and the matMul gradients
 // use explicit transposes (tfjs's transposed-operand matMul is ~10× slower on wasm).
 import * as tf from '@tensorflow/tfjs';
-import { heapMatMul } from './heap-gemm';
+import { heapBackend, heapMatMul } from './heap-gemm';
 
 /** Logits h·W + b, [N, V]. */
 export function logitsOf(h: tf.Tensor, W: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
@@ -31,8 +31,8 @@ function meanNll(logits: tf.Tensor2D, p: tf.Tensor2D, flat: Int32Array): tf.Scal
   if (!heap) return tf.mean(rowNll(logits, p, flat));
   const N = flat.length;
   const V = p.shape[1];
-  const pv = heap.typedArrayFromHeap(p);
-  const lv = heap.typedArrayFromHeap(logits);
+  const pv = heap.typedArrayFromHeap(p) as Float32Array;
+  const lv = heap.typedArrayFromHeap(logits) as Float32Array;
   let sum = 0;
   for (let n = 0; n < N; n++) {
     const py = pv[flat[n]];
@@ -49,17 +49,6 @@ function meanNll(logits: tf.Tensor2D, p: tf.Tensor2D, flat: Int32Array): tf.Scal
   return tf.scalar(sum / N);
 }
 
-/** tfjs-backend-wasm's view of a tensor's storage in its heap (a public method of BackendWasm). */
-interface HeapBackend {
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
-function heapBackend(): HeapBackend | null {
-  if (tf.getBackend() !== 'wasm') return null;
-  const b = tf.backend() as unknown as Partial<HeapBackend>;
-  return typeof b.typedArrayFromHeap === 'function' ? (b as HeapBackend) : null;
-}
-
 /**
  * p − onehot(targets), [N, V]. On wasm, p's own storage is changed in place through the
  * heap view (p is the op's private softmax, read by nothing after this): a [N, V] copy out
@@ -68,7 +57,7 @@ function heapBackend(): HeapBackend | null {
 function softmaxGradient(p: tf.Tensor2D, flat: Int32Array): tf.Tensor2D {
   const heap = heapBackend();
   if (heap) {
-    const g = heap.typedArrayFromHeap(p);
+    const g = heap.typedArrayFromHeap(p) as Float32Array;
     for (let n = 0; n < flat.length; n++) g[flat[n]] -= 1;
     // p itself, not a clone: a clone is a copy on wasm; the gradient pass disposes p after.
     return p;
