@@ -132,6 +132,33 @@ describe.each<Cell>(['lstm', 'gru-classic', 'rnn-relu'])('%s: perplexity over wo
   }, 60_000);
 });
 
+describe('a worker that fails', () => {
+  it('fails the step with its error, and the pool still closes', async () => {
+    const config = TrainConfigSchema.parse({ embeddingDim: 4, hiddenSize: 6, vocabSize: V });
+    const arch = architectureFor(config, V);
+    const init = { initScale: 0.1, seed: 1, dropout: 0 };
+    const model = buildRnnLm(arch, init);
+    // Only validation streams: a training step is a command these workers cannot do.
+    const pool = new ShardPool({
+      workers: 2,
+      backend: 'wasm',
+      arch,
+      init,
+      variables: modelTensors(model).variables,
+      train: null,
+      valid: batchify(tokens.subarray(0, 200), 4, V, 'valid'),
+      bptt: 5,
+      dropout: { seed: 1, embedding: 0, output: 0 },
+    });
+    try {
+      await expect(pool.step(0)).rejects.toThrow(/has no training streams/);
+    } finally {
+      await pool.close();
+      model.dispose();
+    }
+  }, 60_000);
+});
+
 describe('data-parallel training', () => {
   const small = { embeddingDim: 8, hiddenSize: 16, batchSize: 4, bptt: 10, vocabSize: V, epochs: 2, dropout: 0.2 };
 

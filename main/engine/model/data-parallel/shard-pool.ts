@@ -63,6 +63,8 @@ export class ShardPool {
   private readonly abort = new AbortController();
   private sequence = 0;
   private closed = false;
+  /** Set once a worker has ended unasked: the waits stop polling. */
+  private broken = false;
 
   constructor(opts: ShardPoolOptions) {
     this.layout = flatLayout(opts.variables);
@@ -98,7 +100,9 @@ export class ShardPool {
     this.failure = Promise.race(this.running).then(() => {
       throw new Error('a training worker stopped before it was told to');
     });
-    this.failure.catch(() => {});
+    this.failure.catch(() => {
+      this.broken = true;
+    });
   }
 
   /** Makes the variables' current values the workers' weights (after every update). */
@@ -183,6 +187,8 @@ export class ShardPool {
         for (;;) {
           const at = Atomics.load(this.done, w);
           if (at === sequence) break;
+          // After a failure the race below has already settled: stop polling rather than forever.
+          if (this.broken || this.closed) return;
           const wait = Atomics.waitAsync(this.done, w, at, 200);
           if (wait.async) await wait.value;
           if (isCancelled()) Atomics.store(this.control, CONTROL.cancel, 1);
