@@ -31,7 +31,7 @@ const { packages: _drop, ...workerCommon } = common;
 await build({
   ...workerCommon,
   format: 'esm',
-  entryPoints: { 'main/worker': 'main/engine/jobs/worker-entry.ts' },
+  entryPoints: { 'main/worker': 'main/engine/worker/worker-entry.ts' },
   outdir: out,
   external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'electron'],
   // Bundled CommonJS packages (the wasm backend's Emscripten loader among them) expect

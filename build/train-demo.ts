@@ -7,6 +7,8 @@
 // writes models/<id>/, runs/<id>/, demo.json (how it was made, digests the installer
 // checks, the curves the READMEs quote) and README.md to build/demo/. Building into
 // build/demo also fills the measured numbers of the top-level README's demo section.
+// Every import, training, evaluation and sweep is a job of the engine's API (createEngine()),
+// as the app and the CLI run them; only the copied model's files are put in by hand.
 //
 //   npm run train:demo [-- --out DIR] [--work DIR] [--reuse] [--smoke]
 //
@@ -28,13 +30,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { APP } from '../main/engine/app-version';
-import { runInWorker } from '../main/engine/jobs/run-in-worker';
-import { createProject, openProject, writeJsonAtomic, readJsonFile, MANIFEST_FILE, type ProjectStore } from '../main/engine/project';
-import { readRunRecord, runAnalysis } from '../main/engine/runs';
-import { encodeSplit, readCorpusManifest, tokensFile } from '../main/engine/corpus';
-import { indexVocabulary } from '../main/engine/corpus/vocabulary';
-import { readModelMeta, readVocabularyJson } from '../main/engine/model/model-files';
-import { readTrainingData } from '../main/engine/model/train-task';
+import { createEngine, type Engine } from '../main/engine/handlers/create-engine';
+import { runEngineJob } from '../main/cli/engine-job';
+import type { CommandIO } from '../main/cli/command-runner';
+import { openProject, writeJsonAtomic, readJsonFile, MANIFEST_FILE, type ProjectStore } from '../main/engine/project';
+import { readCorpusManifest, tokensFile } from '../main/engine/corpus';
+import { readModelMeta } from '../main/engine/model/model-files';
+import type { ItemKind } from '../shared/schemas/project';
 import {
   DEMO_COMPARE,
   DEMO_CORPUS,
@@ -55,16 +57,13 @@ import {
   demoCurves,
   findCopiedModel,
   parameterCount,
-  resolvedTrainConfig,
   trainedModelMismatch,
   type CopiedModelSource,
 } from '../main/engine/demo/demo-build';
 import { describeFile, sha256File } from '../main/engine/demo/file-digest';
-import { importDemoCorpus, writeDemoCorpus } from '../main/engine/demo/import-demo-corpus';
 import { demoReadme, fillDemoSlots, shippedBytes } from '../main/engine/demo/demo-readme';
-import { ModelMetaSchema, type EvaluateResult, type EvaluateTaskParams, type TrainProgress, type TrainResult, type TrainTaskParams } from '../shared/schemas/model';
+import { ModelMetaSchema, type TrainProgress } from '../shared/schemas/model';
 import { RunRecordSchema, type AnalyzeParams, type AnalyzeProgress, type RunRecord } from '../shared/schemas/run';
-import type { EvaluateProgress } from '../main/engine/model/evaluate-task';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shippedDemo = path.join(root, 'build', 'demo');
@@ -116,8 +115,8 @@ function throttled(ms: number, fn: (text: string) => void): (text: string) => vo
 }
 
 const trainConfig = (spec: DemoTrainedModelSpec) => (args.smoke ? { ...spec.config, epochs: 1, maxTokens: SMOKE.trainTokens } : spec.config);
-/** A --smoke build trains on token ids cut from the corpus (validating on all of the valid split would take minutes): no corpus id. */
-const trainCorpusId = args.smoke ? null : DEMO_CORPUS.id;
+/** A --smoke build validates on the first tokens of the valid split only (all of it would take minutes). */
+const smokeValidTokens = args.smoke ? { validTokens: SMOKE.evalTokens } : {};
 const sweepParams = (spec: DemoRunSpec) => (args.smoke ? { ...spec.params, ...SMOKE.sweep } : spec.params);
 const smokeSpec = (spec: DemoTrainedModelSpec): DemoTrainedModelSpec => ({ ...spec, config: trainConfig(spec) });
 
@@ -148,21 +147,52 @@ async function readState(work: string): Promise<State> {
 
 const keyOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
+/** The build's engine, as the app and the CLI have one; its jobs print their log lines here. */
+const engine: Engine = createEngine();
+const jobIO: CommandIO = { progress: () => {}, milestone: () => {}, info: log, signal: new AbortController().signal };
+
+/** The scratch project, made or read through the API (never put in the app's recent projects); the store names its item folders. */
 async function openScratch(work: string): Promise<ProjectStore> {
   if (existsSync(path.join(work, MANIFEST_FILE))) {
     if (!args.reuse) refuse(`${work} holds a project: give --reuse to build on it, or another --work`);
     log(`building on the scratch project in ${work}`);
-    return openProject(work);
+    await engine.api.projectInfo({ project: work });
+  } else {
+    const entries = await fs.readdir(work).catch(() => [] as string[]);
+    if (entries.length > 0) refuse(`${work} is not empty and holds no project: give an empty or new folder as --work`);
+    await engine.api.projectCreate({ dir: work, name: DEMO_PROJECT_NAME, remember: false });
   }
-  const entries = await fs.readdir(work).catch(() => [] as string[]);
-  if (entries.length > 0) refuse(`${work} is not empty and holds no project: give an empty or new folder as --work`);
-  return createProject(work, DEMO_PROJECT_NAME);
+  return openProject(work);
+}
+
+/** Whether the project lists the item (its list procedure). */
+async function has(store: ProjectStore, kind: ItemKind, id: string): Promise<boolean> {
+  const project = store.dir;
+  const ids =
+    kind === 'corpus'
+      ? (await engine.api.corpusList({ project })).map((e) => e.id)
+      : kind === 'model'
+        ? (await engine.api.modelList({ project })).map((e) => e.id)
+        : (await engine.api.runList({ project })).map((e) => e.id);
+  return ids.includes(id);
+}
+
+/** Deletes an item through the API, to make it again. */
+function remove(store: ProjectStore, kind: ItemKind, id: string): Promise<unknown> {
+  const ref = { project: store.dir, id };
+  return kind === 'corpus' ? engine.api.corpusDelete(ref) : kind === 'model' ? engine.api.modelDelete(ref) : engine.api.runDelete(ref);
 }
 
 // ---- steps ----
 
 async function ensureCorpus(store: ProjectStore): Promise<number | null> {
-  if (await store.has('corpus', DEMO_CORPUS.id)) {
+  const importCorpus = async () => {
+    const t = performance.now();
+    const params = { project: store.dir, id: DEMO_CORPUS.id, name: DEMO_CORPUS.name, source: DEMO_CORPUS.source };
+    await runEngineJob(engine, 'import-corpus', params, jobIO, { onProgress: () => {} });
+    return (performance.now() - t) / 1000;
+  };
+  if (await has(store, 'corpus', DEMO_CORPUS.id)) {
     const dir = store.itemDir('corpus', DEMO_CORPUS.id);
     const why = await readCorpusManifest(dir).then(corpusMismatch, (err: Error) => err.message);
     const missing = ['train', 'valid', 'test'].filter((s) => !existsSync(tokensFile(dir, s as 'train')));
@@ -171,21 +201,18 @@ async function ensureCorpus(store: ProjectStore): Promise<number | null> {
       return null;
     }
     log(`corpus ${DEMO_CORPUS.id}: importing it again (${why ?? `${missing.join(', ')} tokens missing`})`);
-    const t = performance.now();
-    await store.replaceItem('corpus', DEMO_CORPUS.id, (out) => writeDemoCorpus(out));
-    return (performance.now() - t) / 1000;
+    await remove(store, 'corpus', DEMO_CORPUS.id);
+    return importCorpus();
   }
   log(`corpus ${DEMO_CORPUS.id}: importing the Brown corpus (about 10 s)`);
-  const t = performance.now();
-  await importDemoCorpus(store);
-  return (performance.now() - t) / 1000;
+  return importCorpus();
 }
 
 async function trainModel(store: ProjectStore, spec: DemoTrainedModelSpec): Promise<void> {
   const wanted = smokeSpec(spec);
-  if (await store.has('model', spec.id)) {
+  if (await has(store, 'model', spec.id)) {
     const why = await readModelMeta(store.itemDir('model', spec.id)).then(
-      (meta) => trainedModelMismatch(meta, wanted, trainCorpusId),
+      (meta) => trainedModelMismatch(meta, wanted),
       (err: Error) => err.message,
     );
     if (why === null) {
@@ -194,8 +221,8 @@ async function trainModel(store: ProjectStore, spec: DemoTrainedModelSpec): Prom
     }
     if (args.smoke) refuse(`a --smoke build does not replace the model '${spec.id}' of ${store.dir} (${why}): give another --work`);
     log(`model ${spec.id}: training it again (${why})`);
+    await remove(store, 'model', spec.id);
   }
-  const corpusDir = store.itemDir('corpus', DEMO_CORPUS.id);
   const say = throttled(15_000, log);
   let lastEpoch = 0;
   const onProgress = (p: TrainProgress) => {
@@ -208,22 +235,11 @@ async function trainModel(store: ProjectStore, spec: DemoTrainedModelSpec): Prom
       log(`${spec.id}: epoch ${p.epoch}: valid perplexity ${p.validPerplexity.toFixed(2)}${fmtLeft(p.secondsLeft)}`);
     }
   };
-  const source = async (): Promise<TrainTaskParams['source']> => {
-    if (!args.smoke) return { kind: 'corpus', dir: corpusDir, id: DEMO_CORPUS.id };
-    // The vocabulary and encoding the corpus source would give, on the first tokens only.
-    const data = await readTrainingData(corpusDir, resolvedTrainConfig(wanted.config).vocabSize);
-    return { kind: 'tokens', train: data.train.slice(0, SMOKE.trainTokens), valid: data.valid.slice(0, SMOKE.evalTokens), vocab: data.vocab };
-  };
-  const write = async (dir: string) => {
-    const params: TrainTaskParams = { source: await source(), outDir: dir, config: wanted.config, backend: spec.backend };
-    return runInWorker<TrainResult, TrainProgress>('train', params, { onProgress });
-  };
   log(`model ${spec.id}: training ${JSON.stringify(wanted.config)} on ${spec.backend}`);
-  const trained = (await store.has('model', spec.id))
-    ? await store.replaceItem('model', spec.id, (out) => write(out))
-    : (await store.stageItem('model', spec.id, write, { name: spec.name })).meta;
+  const params = { project: store.dir, corpus: DEMO_CORPUS.id, id: spec.id, name: spec.name, config: wanted.config, backend: spec.backend, ...smokeValidTokens };
+  const trained = await runEngineJob(engine, 'train', params, jobIO, { onProgress });
   log(`model ${spec.id}: best valid perplexity ${trained.bestValidPerplexity?.toFixed(2)} at epoch ${trained.bestEpoch}, ${Math.round(trained.wallSeconds)} s`);
-  const why = trainedModelMismatch(await readModelMeta(store.itemDir('model', spec.id)), wanted, trainCorpusId);
+  const why = trainedModelMismatch(await readModelMeta(store.itemDir('model', spec.id)), wanted);
   if (why !== null) throw new Error(`the model just trained is not what the spec asks for: ${why}`);
 }
 
@@ -237,7 +253,7 @@ async function copyModelIn(store: ProjectStore, spec: DemoCopiedModelSpec): Prom
   const copy = async (out: string) => {
     for (const f of source.files) await fs.copyFile(path.join(source.dir, f.file), path.join(out, f.file));
   };
-  if (await store.has('model', spec.id)) {
+  if (await has(store, 'model', spec.id)) {
     const dir = store.itemDir('model', spec.id);
     const have = await describeDir(dir).catch(() => []);
     const same = source.files.every((f) => have.some((h) => h.file === f.file && h.sha256 === f.sha256));
@@ -273,19 +289,13 @@ async function evaluate(store: ProjectStore, state: State, spec: DemoModelSpec, 
   }
   const say = throttled(15_000, log);
   const t0 = performance.now();
-  const onProgress = (p: EvaluateProgress) => {
+  const onProgress = (p: { windows: number; totalWindows: number }) => {
     const done = p.totalWindows > 0 ? p.windows / p.totalWindows : 0;
     const secs = (performance.now() - t0) / 1000;
     say(`${spec.id}: ${split} perplexity, ${Math.round(done * 100)} %${fmtLeft(done > 0.02 ? (secs * (1 - done)) / done : null)}`);
   };
-  let source: EvaluateTaskParams['source'];
-  if (maxTokens === null) {
-    source = { kind: 'corpus', dir: corpusDir, split };
-  } else {
-    const vocab = await readVocabularyJson(path.join(modelDir, 'vocab.json'));
-    source = { kind: 'tokens', tokens: (await encodeSplit(corpusDir, split, indexVocabulary(vocab))).slice(0, maxTokens) };
-  }
-  const r = await runInWorker<EvaluateResult, EvaluateProgress>('evaluate', { modelDir, source, backend: spec.backend }, { onProgress });
+  const params = { project: store.dir, model: spec.id, corpus: DEMO_CORPUS.id, split, backend: spec.backend, ...(maxTokens !== null && { maxTokens }) };
+  const r = await runEngineJob(engine, 'evaluate', params, jobIO, { onProgress });
   const result: Perplexity = { perplexity: r.perplexity, crossEntropy: r.crossEntropy, predicted: r.predicted, batchSize: r.batchSize, backend: r.backend, maxTokens };
   log(`${spec.id}: ${split} perplexity ${r.perplexity.toFixed(3)} (${Math.round(r.seconds)} s)`);
   state.evaluations[key] = result;
@@ -301,10 +311,13 @@ async function sweep(store: ProjectStore, state: State, spec: DemoRunSpec): Prom
     tokens: await sha256File(tokensFile(store.itemDir('corpus', DEMO_CORPUS.id), params.split)),
     params,
   });
-  if (await store.has('run', spec.id)) {
+  if (await has(store, 'run', spec.id)) {
     const dir = store.itemDir('run', spec.id);
     if (state.runs[spec.id] === key) {
-      const record = await readRunRecord(dir).catch(() => null);
+      const record = await engine.api.runShow({ project: store.dir, run: spec.id }).then(
+        (r) => r.record,
+        () => null,
+      );
       const complete = record !== null && record.arrays.every((a) => existsSync(path.join(dir, a.file)));
       if (complete) {
         log(`run ${spec.id}: reused (swept by an earlier build on the same weights and settings)`);
@@ -312,17 +325,18 @@ async function sweep(store: ProjectStore, state: State, spec: DemoRunSpec): Prom
       }
     }
     log(`run ${spec.id}: sweeping it again (${state.runs[spec.id] === key ? 'its files are incomplete' : 'not swept by this build on these weights and settings'})`);
-    await store.deleteItem('run', spec.id);
+    await remove(store, 'run', spec.id);
   }
   log(`run ${spec.id}: sweeping ${spec.model} (${JSON.stringify(params)})`);
   const say = throttled(15_000, log);
   const request: AnalyzeParams = { project: store.dir, model: spec.model, corpus: DEMO_CORPUS.id, id: spec.id, name: spec.name, ...params };
-  const result = await runAnalysis(request, {
+  const swept = await runEngineJob(engine, 'analyze', request, jobIO, {
     onProgress: (p: AnalyzeProgress) => say(`${spec.id}: ${p.phase} ${Math.round(p.fraction * 100)} %: ${p.label}${fmtLeft(p.secondsLeft)}`),
   });
-  log(`run ${spec.id}: done in ${result.record.timings.totalSeconds.toFixed(1)} s (${result.record.flops.gflopsPerSecond.toFixed(1)} GFLOP/s)`);
+  const { record } = await engine.api.runShow({ project: store.dir, run: spec.id });
+  log(`run ${spec.id}: done in ${record.timings.totalSeconds.toFixed(1)} s (${record.flops.gflopsPerSecond.toFixed(1)} GFLOP/s)`);
   state.runs[spec.id] = key;
-  return result;
+  return { dir: swept.run.dir, record };
 }
 
 // ---- the shipped folders ----
@@ -516,6 +530,7 @@ async function main(): Promise<void> {
     }
     log(`wrote ${outDir}`);
   } finally {
+    await engine.close();
     if (!workArg) await fs.rm(work, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,5 @@
-// How a failed call looks on every transport, with no imports so the renderer can use it
-// at run time. The zod schema that checks it on the wire is in wire.ts.
+// How a failed call looks on every transport: plain types and one error class, light enough
+// for every side to import. The zod schema that checks it on the wire is CallErrorSchema in wire.ts.
 
 /**
  * user: the request or its data is wrong (the message says how); internal: a bug;

@@ -2,7 +2,7 @@
 // Electron sends each on its own channel; the WebSocket wraps them as {type:'event', event}.
 import { z } from 'zod';
 import type { EventName } from './names';
-import { JobIdSchema, JobStatusSchema } from './jobs';
+import { JOB_KINDS, JobIdSchema, JobStatusSchema, jobKinds, type JobKind, type JobResult } from './jobs';
 
 export const JobProgressEventSchema = z.object({
   jobId: JobIdSchema,
@@ -17,15 +17,31 @@ export const JobProgressEventSchema = z.object({
 });
 export type JobProgressEvent = z.infer<typeof JobProgressEventSchema>;
 
-const EndBase = { jobId: JobIdSchema, kind: z.string(), seconds: z.number().nonnegative() };
-export const JobEndEventSchema = z.discriminatedUnion('status', [
-  /** `result` follows `jobKinds[kind].result`. */
-  z.object({ ...EndBase, status: z.literal('done'), result: z.unknown() }),
-  /** `error` says what went wrong and, where it can, what to do about it. */
-  z.object({ ...EndBase, status: z.literal('failed'), error: z.string(), errorKind: z.enum(['user', 'internal']) }),
-  z.object({ ...EndBase, status: z.literal('cancelled') }),
-]);
-export type JobEndEvent = z.infer<typeof JobEndEventSchema>;
+/** How a job of one kind ends; the kind tells which result a done job carries. */
+function jobEndOf(kind: JobKind) {
+  const base = { jobId: JobIdSchema, kind: z.literal(kind), seconds: z.number().nonnegative() };
+  return z.discriminatedUnion('status', [
+    /** `result` is the kind's (`jobKinds[kind].result`), checked by the engine before it is sent. */
+    z.object({ ...base, status: z.literal('done'), result: jobKinds[kind].result }),
+    /** `error` says what went wrong and, where it can, what to do about it. */
+    z.object({ ...base, status: z.literal('failed'), error: z.string(), errorKind: z.enum(['user', 'internal']) }),
+    z.object({ ...base, status: z.literal('cancelled') }),
+  ]);
+}
+type EndBase<K extends JobKind> = { jobId: string; kind: K; seconds: number };
+/** The end of a job of kind K (what jobEndOf(K) accepts): `result` is `JobResult<K>` when it is done. */
+export type JobEndOf<K extends JobKind> =
+  | (EndBase<K> & { status: 'done'; result: JobResult<K> })
+  | (EndBase<K> & { status: 'failed'; error: string; errorKind: 'user' | 'internal' })
+  | (EndBase<K> & { status: 'cancelled' });
+/** The end of any job, discriminated by `kind`, then by `status`. */
+export type JobEndEvent = { [K in JobKind]: JobEndOf<K> }[JobKind];
+
+const endOptions = JOB_KINDS.map((kind) => jobEndOf(kind));
+export const JobEndEventSchema = z.discriminatedUnion(
+  'kind',
+  endOptions as [(typeof endOptions)[number], ...(typeof endOptions)[number][]],
+) as unknown as z.ZodType<JobEndEvent>;
 
 export const JobLogEventSchema = z.object({ jobId: JobIdSchema, line: z.string() });
 export type JobLogEvent = z.infer<typeof JobLogEventSchema>;

@@ -55,18 +55,24 @@ export function formatPercent(x: number | null | undefined, digits = 1): string 
   return `${(x * 100).toFixed(digits)} %`;
 }
 
-/** 1536 → "1.5 KB", 3_400_000 → "3.2 MB" (powers of 1024, one decimal below 100). */
+/**
+ * A byte count for people, in powers of 1024 named as such: 17 → "17 bytes", 1536 → "1.5 KiB",
+ * 256·2²⁰ → "256 MiB" (two significant digits below 100); "—" when unknown. The one formatter
+ * of sizes: the app's views and the engine's messages ("the limit is 1 GiB") both use it.
+ */
 export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n) || n < 0) return '—';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u += 1;
+  if (n === null || n === undefined || Number.isNaN(n) || n < 0) return '—';
+  if (n === Number.POSITIVE_INFINITY) return 'an unlimited number of bytes';
+  const units = ['EiB', 'PiB', 'TiB', 'GiB', 'MiB', 'KiB'] as const;
+  for (let i = 0; i < units.length; i++) {
+    const size = 1024 ** (units.length - i);
+    if (n >= size) {
+      const v = n / size;
+      const shown = v >= 1e4 ? v.toExponential(1) : v >= 100 ? String(Math.round(v)) : String(Number(v.toPrecision(2)));
+      return `${shown} ${units[i]}`;
+    }
   }
-  if (u === 0) return `${n} B`;
-  return `${v < 100 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
+  return `${n} bytes`;
 }
 
 /** Parameter counts the way papers write them: 845 → "845", 12_345 → "12.3 k", 2_640_000 → "2.64 M". */

@@ -10,6 +10,9 @@ import { importModelJob } from './job-kinds/import-model';
 import { evaluateJob } from './job-kinds/evaluate';
 import { analyzeJob } from './job-kinds/analyze';
 import { mergeJob } from './job-kinds/merge';
+import { installDemoJob } from './job-kinds/install-demo';
+import { syntheticJob } from './job-kinds/synthetic';
+import { ablateJob } from './job-kinds/ablate';
 
 export interface JobKindSchemas {
   params: z.ZodType;
@@ -24,6 +27,9 @@ export const jobKinds = {
   evaluate: evaluateJob,
   analyze: analyzeJob,
   merge: mergeJob,
+  'install-demo': installDemoJob,
+  synthetic: syntheticJob,
+  ablate: ablateJob,
 } as const satisfies Record<string, JobKindSchemas>;
 
 export type JobKind = keyof typeof jobKinds;

@@ -23,10 +23,13 @@ export const PROCEDURE_NAMES = [
   'modelInspect',
   'runList',
   'runShow',
+  'runShowPartial',
+  'runShowAblation',
   'runCompare',
   'runDelete',
   'runFindings',
   'runExport',
+  'runExportText',
   'jobStart',
   'jobCancel',
   'jobList',
@@ -36,6 +39,13 @@ export type ProcedureName = (typeof PROCEDURE_NAMES)[number];
 
 export const EVENT_NAMES = ['jobProgress', 'jobEnd', 'jobLog'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
+
+/**
+ * Procedures that write to a path of the caller's choosing on the engine's machine. The CLI
+ * and the desktop app (whose user owns that machine) call them; the WebSocket server refuses
+ * them, since its browser may be elsewhere: it gets the content (runExportText) and saves it.
+ */
+export const HOST_FILE_WRITERS: readonly ProcedureName[] = ['runExport'];
 
 /** The preload's and the client's subscription function for an event: jobProgress → onJobProgress. */
 export type SubscriberName<E extends EventName> = `on${Capitalize<E>}`;

@@ -6,7 +6,7 @@
 // in names, paths or messages are shown escaped, never sent raw to the terminal.
 import { InvalidArgumentError, type Command } from 'commander';
 import { progressSink, type ProgressOptions, type ProgressState } from './progress-bar';
-import { isUserError, JobCancelledError } from '../engine/jobs/errors';
+import { isUserError, JobCancelledError } from '../engine/errors';
 import { CallFailedError } from '../../shared/call-error';
 import { printable, shown } from './terminal-text';
 

@@ -1,6 +1,8 @@
 // The text report of `mnemoscope synthetic`: the per-delay memory of the marker property
 // for Ḡ (all sources) and Ḡ^marker (marker sources), the blind span estimate, then the verdict.
-import type { SyntheticBenchmarkResult } from '../engine/synthetic';
+import type { JobResult } from '../../shared/jobs';
+
+type SyntheticBenchmarkResult = JobResult<'synthetic'>;
 import { shown } from './terminal-text';
 
 const num = (x: number | null, digits = 3) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));

@@ -8,6 +8,7 @@ import { registerProject } from './commands/project';
 import { registerCorpus } from './commands/corpus';
 import { registerModel } from './commands/model';
 import { registerAnalyze } from './commands/analyze';
+import { registerAblate } from './commands/ablate';
 import { registerMerge } from './commands/merge';
 import { registerExport } from './commands/export';
 import { registerFindings } from './commands/findings';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerCorpus(program);
   registerModel(program);
   registerAnalyze(program);
+  registerAblate(program);
   registerMerge(program);
   registerExport(program);
   registerFindings(program);

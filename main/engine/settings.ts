@@ -1,8 +1,8 @@
-// The user's settings file (~/.config/mnemoscope/settings.json, or $XDG_CONFIG_HOME,
-// or $MNEMOSCOPE_CONFIG_DIR for tests and portable installs). Read with zod, each bad
-// field falling back to its default; written atomically, one change at a time.
+// The user's settings file, settings.json in the settings folder of user-folders.ts (each OS's
+// convention, or $MNEMOSCOPE_CONFIG_DIR for tests and portable installs). A file found where
+// older versions kept it (~/.config/mnemoscope on every OS) is moved here on first read.
+// Read with zod, each bad field falling back to its default; written atomically, one change at a time.
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   DEFAULT_SETTINGS,
@@ -15,11 +15,44 @@ import {
 import { writeJsonAtomic } from './project/atomic-write';
 import { parseJsonText, validateJson } from './project/read-json';
 import { MAX_TEXT_FILE_BYTES, readRegularFile, readRegularTextFile } from './project/safe-open';
+import { legacyConfigDir, userConfigDir, type FolderContext } from './user-folders';
 
-export function defaultSettingsFile(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.MNEMOSCOPE_CONFIG_DIR) return path.join(env.MNEMOSCOPE_CONFIG_DIR, 'settings.json');
-  const base = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
-  return path.join(base, 'mnemoscope', 'settings.json');
+const SETTINGS_FILE = 'settings.json';
+
+export function defaultSettingsFile(env: NodeJS.ProcessEnv = process.env, context: Omit<FolderContext, 'env'> = {}): string {
+  return path.join(userConfigDir({ ...context, env }), SETTINGS_FILE);
+}
+
+/** Where older versions kept the settings, when that differs from defaultSettingsFile(); else null. */
+export function legacySettingsFile(env: NodeJS.ProcessEnv = process.env, context: Omit<FolderContext, 'env'> = {}): string | null {
+  const dir = legacyConfigDir({ ...context, env });
+  return dir === null ? null : path.join(dir, SETTINGS_FILE);
+}
+
+/**
+ * Moves the settings file `from` (the old place) to `to` when only the old one exists: copied
+ * first (never over a file that appeared meanwhile), then removed, with its folder when that
+ * is left empty. True when it moved one; an old file that cannot be read stays where it is.
+ */
+export async function moveLegacySettings(from: string, to: string): Promise<boolean> {
+  if (await fs.lstat(to).then(() => true, () => false)) return false;
+  const bytes = await readRegularFile(from, { what: 'settings file', maxBytes: MAX_TEXT_FILE_BYTES }).catch(() => null);
+  if (bytes === null) return false;
+  await fs.mkdir(path.dirname(to), { recursive: true });
+  try {
+    await fs.writeFile(to, bytes, { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  await fs.rm(from, { force: true });
+  await fs.rmdir(path.dirname(from)).catch(() => undefined); // only when empty
+  return true;
+}
+
+export interface SettingsStoreOptions {
+  /** a settings file of an older version to move to `file` on first read (default: legacySettingsFile() for the default file) */
+  legacyFile?: string | null;
 }
 
 export class SettingsStore {
@@ -27,10 +60,20 @@ export class SettingsStore {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(settings: Settings) => void>();
   private inFlight = 0;
+  private readonly legacyFile: string | null;
+  private moved: Promise<unknown> | null = null;
 
-  constructor(readonly file: string = defaultSettingsFile()) {}
+  constructor(
+    readonly file: string = defaultSettingsFile(),
+    options: SettingsStoreOptions = {},
+  ) {
+    this.legacyFile = options.legacyFile !== undefined ? options.legacyFile : file === defaultSettingsFile() ? legacySettingsFile() : null;
+  }
 
   async read(): Promise<SettingsReply> {
+    // Once per store: settings left at the old place are moved before anything is read or written.
+    if (this.legacyFile !== null) this.moved ??= moveLegacySettings(this.legacyFile, this.file).catch(() => false);
+    await this.moved;
     let text: string;
     try {
       text = await readRegularTextFile(this.file, { what: 'settings file' });

@@ -6,6 +6,7 @@ import type { Reply } from '../../shared/call-error';
 import type { EngineEvent } from '../../shared/events';
 import { ClientMessageSchema, type CallId, type FrameChannel, type ServerMessage } from '../../shared/wire';
 import { describeIssues } from '../engine/handlers/dispatch';
+import { HOST_FILE_WRITERS } from '../../shared/names';
 
 export interface ConnectionEngine {
   dispatch(procedure: unknown, input: unknown): Promise<Reply>;
@@ -54,6 +55,12 @@ export function serveConnection(engine: ConnectionEngine, channel: FrameChannel,
       return;
     }
     const { id, procedure, input } = message.data;
+    // A path chosen over the WebSocket is on the server's machine, not the browser's: refused.
+    if ((HOST_FILE_WRITERS as readonly string[]).includes(procedure)) {
+      const message = `${procedure} writes a file on the server's machine and is not offered over the WebSocket: ask for ${procedure}Text and save what it returns`;
+      send({ id, type: 'error', error: { kind: 'user', message } });
+      return;
+    }
     const reply = await engine.dispatch(procedure, input);
     send(reply.ok ? { id, type: 'result', output: reply.output } : { id, type: 'error', error: reply.error });
   };

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { UserError } from '../engine/jobs/errors';
+import { UserError } from '../engine/errors';
 import { createEngine, type Engine, type EngineOptions } from '../engine/handlers/create-engine';
 import { AccessPolicy, hostForUrl, newToken } from './access';
 import { serveConnection } from './connection';

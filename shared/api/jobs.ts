@@ -1,5 +1,6 @@
 // Starting, cancelling and listing jobs. Their progress and end arrive as events.
 import { z } from 'zod';
+import { AblateParamsSchema } from '../schemas/ablation';
 import { NoInputSchema } from './common';
 import { JobIdSchema, JobStartSchema } from '../jobs';
 import { TrainConfigSchema } from '../schemas/model';
@@ -20,6 +21,8 @@ export const JobDefaultsSchema = z.object({
     normalize: NormalizeSchema,
     groups: z.number().int().positive(),
   }),
+  /** The defaults of AblateParamsSchema (workers: all cores; class sets: all of the corpus). Always given by the engine. */
+  ablate: AblateParamsSchema.pick({ split: true, maxDelay: true, mode: true, streams: true, groups: true, seed: true }).required().optional(),
   /** Compute backends a job may ask for ('auto': the fastest that works). */
   backends: z.array(z.string()),
 });

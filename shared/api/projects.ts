@@ -20,8 +20,14 @@ export const RecentProjectInfoSchema = z.object({
 export type RecentProjectInfo = z.infer<typeof RecentProjectInfoSchema>;
 
 export const projectProcedures = {
-  /** Makes a new project in an empty or missing folder and adds it to the recent list. */
-  projectCreate: { input: z.strictObject({ dir: FolderPathSchema, name: ProjectNameSchema }), output: ProjectInfoSchema },
+  /**
+   * Makes a new project in an empty or missing folder and adds it to the recent list, unless
+   * `remember` is false (the CLI, whose projects are not the app's recent ones).
+   */
+  projectCreate: {
+    input: z.strictObject({ dir: FolderPathSchema, name: ProjectNameSchema, remember: z.boolean().optional() }),
+    output: ProjectInfoSchema,
+  },
   /** Opens a project and puts it first in the recent list. */
   projectOpen: { input: z.strictObject({ dir: FolderPathSchema }), output: ProjectInfoSchema },
   /** The project's manifest as it is on disk now, without touching the recent list. */

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { DeletedSchema, FolderPathSchema, ItemRefSchema, ProjectRefSchema } from './common';
 import { ItemIdSchema, RunListingSchema } from '../schemas/project';
-import { RunRecordSchema } from '../schemas/run';
+import { PartialRunRecordSchema, RunRecordSchema } from '../schemas/run';
 import { RunFindingsSchema } from '../schemas/findings';
+import { AblationRecordSchema } from '../schemas/ablation';
 
 /** The settings that make two runs measure different things (DESIGN §3): compare with care. */
 export const ComparabilitySettingSchema = z.enum(['cell', 'state', 'layer', 'normalisation', 'corpus', 'split']);
@@ -52,6 +53,18 @@ export const RunExportOutputSchema = z.object({
 });
 export type RunExportOutput = z.infer<typeof RunExportOutputSchema>;
 
+export const RunExportTextOutputSchema = z.object({
+  run: ItemIdSchema,
+  format: ExportFormatSchema,
+  /** What runExport would write: the CSV, or the flat JSON, in full. */
+  text: z.string(),
+  /** A file name to offer when saving it: `<run>.csv` or `<run>.json`. */
+  fileName: z.string(),
+  rows: z.number().int().nonnegative(),
+  columns: z.number().int().nonnegative(),
+});
+export type RunExportTextOutput = z.infer<typeof RunExportTextOutputSchema>;
+
 /** At most this many runs in one comparison. */
 export const MAX_COMPARED_RUNS = 12;
 
@@ -71,16 +84,35 @@ export const runProcedures = {
     }),
     output: RunCompareOutputSchema,
   },
+  /** run.json of a partial run (a shard of a sweep, `analyze --shard`), which runShow refuses: it has no results until merged. */
+  runShowPartial: { input: z.strictObject({ project: FolderPathSchema, run: ItemIdSchema }), output: PartialRunRecordSchema },
   runDelete: { input: ItemRefSchema, output: DeletedSchema },
   /** The findings check: does the run agree with each published finding (holds true / false / null = cannot tell)? */
-  runFindings: { input: z.strictObject({ project: FolderPathSchema, run: ItemIdSchema }), output: RunFindingsSchema },
+  runFindings: {
+    input: z.strictObject({
+      project: FolderPathSchema,
+      run: ItemIdSchema,
+      /** a context ablation of the same model, corpus and split: adds the row gradient-matches-behaviour */
+      ablation: ItemIdSchema.optional(),
+    }),
+    output: RunFindingsSchema,
+  },
+  /** run.json of a context ablation (kind 'ablation'), which runShow refuses: Δ(τ) by class and group, T(k). */
+  runShowAblation: { input: z.strictObject({ project: FolderPathSchema, run: ItemIdSchema }), output: AblationRecordSchema },
   /**
    * Writes a run's per-delay results as CSV or flat JSON to `out`, a path on the engine's
    * machine, atomically. Refuses (user error, nothing changed) a path that exists and is not
    * a regular file or a symbolic link to one; through a link, the link's target is replaced.
+   * A path of the caller's choosing on the engine's machine: offered to the CLI and the
+   * desktop app only (HOST_FILE_WRITERS, shared/names.ts); a browser asks for runExportText.
    */
   runExport: {
     input: z.strictObject({ project: FolderPathSchema, run: ItemIdSchema, format: ExportFormatSchema, out: FolderPathSchema }),
     output: RunExportOutputSchema,
+  },
+  /** What runExport writes, returned instead of written: the browser saves it itself. */
+  runExportText: {
+    input: z.strictObject({ project: FolderPathSchema, run: ItemIdSchema, format: ExportFormatSchema }),
+    output: RunExportTextOutputSchema,
   },
 };

@@ -1,7 +1,7 @@
 // The `evaluate` job: perplexity of a model of the project on a split of one of its corpora.
 import { z } from 'zod';
 import { ItemIdSchema } from '../schemas/project';
-import { BackendPreferenceSchema } from '../schemas/model';
+import { BackendPreferenceSchema, MAX_WORKERS } from '../schemas/model';
 import { SplitNameSchema } from '../schemas/corpus';
 
 const PosInt = z.number().int().positive();
@@ -17,7 +17,9 @@ export const EvaluateJobParamsSchema = z.strictObject({
   bptt: PosInt.optional(),
   backend: BackendPreferenceSchema.default('auto'),
   /** Worker threads, each evaluating a share of the streams (default every core; 1 on the tensorflow backends). */
-  workers: PosInt.max(256).optional(),
+  workers: PosInt.max(MAX_WORKERS).optional(),
+  /** Only the first N tokens of the split: a quick estimate (default: all of it). */
+  maxTokens: PosInt.optional(),
 });
 
 export const EvaluateJobResultSchema = z.object({

@@ -1,6 +1,6 @@
 // The `import-corpus` job: bring a corpus (built-in Brown or the user's files) into a project.
 import { z } from 'zod';
-import { ItemIdSchema } from '../schemas/project';
+import { ItemIdSchema, ItemNameSchema } from '../schemas/project';
 import { CorpusManifestSchema, PreprocessingSchema, SplitNameSchema, TagsetSchema, UserFormatSchema } from '../schemas/corpus';
 
 const FilePath = z.string().min(1, 'must not be empty');
@@ -24,7 +24,7 @@ export const ImportCorpusParamsSchema = z.strictObject({
   project: FilePath,
   /** The new corpus's id in the project (its folder name). */
   id: ItemIdSchema,
-  name: z.string().max(200).optional(),
+  name: ItemNameSchema.optional(),
   source: CorpusImportSourceSchema,
   /** Format of user files; detected from the first lines when not given. */
   format: UserFormatSchema.optional(),

@@ -1,7 +1,7 @@
 // The `import-model` job: bring a TensorFlow.js Layers model or a PyTorch state_dict (Embedding → LSTM × L → Dense)
 // with its vocabulary into the project. Validated in a worker; nothing is kept on failure.
 import { z } from 'zod';
-import { ItemIdSchema } from '../schemas/project';
+import { ItemIdSchema, ItemNameSchema } from '../schemas/project';
 import { ArchitectureSchema, BackendPreferenceSchema } from '../schemas/model';
 
 const FilePath = z.string().min(1, 'must not be empty');
@@ -10,7 +10,7 @@ export const ImportModelJobParamsSchema = z.strictObject({
   project: FilePath,
   /** The new model's id in the project. */
   id: ItemIdSchema,
-  name: z.string().max(200).optional(),
+  name: ItemNameSchema.optional(),
   /** model.json of a tfjs Layers model; its weight files sit beside it. Exactly one of modelJson and pytorch. */
   modelJson: FilePath.optional(),
   /**

@@ -3,7 +3,7 @@
 // its best checkpoint so far (the job then ends as done, with `cancelled: true`), unless
 // no epoch had finished (then nothing is kept and the job ends as cancelled).
 import { z } from 'zod';
-import { ItemIdSchema } from '../schemas/project';
+import { ItemIdSchema, ItemNameSchema } from '../schemas/project';
 import { BackendPreferenceSchema, TrainConfigRequestSchema, type TrainProgress } from '../schemas/model';
 
 const FilePath = z.string().min(1, 'must not be empty');
@@ -15,13 +15,18 @@ export const TrainJobParamsSchema = z.strictObject({
   corpus: ItemIdSchema,
   /** The new model's id in the project. */
   id: ItemIdSchema,
-  name: z.string().max(200).optional(),
+  name: ItemNameSchema.optional(),
   /**
    * Fields left out take the values of `config.recipe` when one is named, else the defaults of
    * TrainConfigSchema (the authors' settings with 13 epochs).
    */
   config: TrainConfigRequestSchema.prefault({}),
   backend: BackendPreferenceSchema.default('auto'),
+  /**
+   * Validate each epoch on the first N tokens of the valid split only: a quick check (the
+   * demo's smoke build). Default: all of it. training.json does not record it.
+   */
+  validTokens: z.number().int().positive().optional(),
 });
 
 /** TrainProgress (shared/schemas/model.ts) as a schema. */

@@ -19,7 +19,9 @@ export const FINDING_IDS = [
   'nouns-remembered-best',
   'rare-remembered-longer',
 ] as const;
-export const FindingIdSchema = z.enum(FINDING_IDS);
+/** Findings about a sweep together with a context ablation of the same model, corpus and split (issue 13), after FINDING_IDS. */
+export const PAIR_FINDING_IDS = ['gradient-matches-behaviour'] as const;
+export const FindingIdSchema = z.enum([...FINDING_IDS, ...PAIR_FINDING_IDS]);
 export type FindingId = z.infer<typeof FindingIdSchema>;
 
 export const FindingSchema = z.object({
@@ -49,7 +51,9 @@ export const RunFindingsSchema = z.object({
   cell: CellSchema.default('lstm'),
   /** for a cell other than the LSTM: that the expected values come from LSTMs; null for an LSTM */
   caveat: z.string().nullable().default(null),
-  /** one per id of FINDING_IDS, in that order */
+  /** one per id of FINDING_IDS, in that order; then, when checked beside an ablation, one per id of PAIR_FINDING_IDS */
   findings: z.array(FindingSchema),
+  /** the ablation run checked beside this sweep (PAIR_FINDING_IDS), when one was */
+  ablation: ItemIdSchema.optional(),
 });
 export type RunFindings = z.infer<typeof RunFindingsSchema>;

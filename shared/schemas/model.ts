@@ -99,6 +99,8 @@ export const DetectedModelSchema = z.object({
 export type DetectedModel = z.infer<typeof DetectedModelSchema>;
 
 const PosInt = z.number().int().positive();
+/** Most worker threads a training or an evaluation may ask for. */
+export const MAX_WORKERS = 256;
 
 /**
  * Training configuration. The defaults are the settings of Verwimp et al. (2018) (the
@@ -149,7 +151,7 @@ export const TrainConfigSchema = z.object({
    * core. Always 1 on the tensorflow backends. A saved model records the number used: the same
    * seed and worker count give the same weights.
    */
-  workers: PosInt.max(256).nullable().default(null),
+  workers: PosInt.max(MAX_WORKERS).nullable().default(null),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
@@ -245,7 +247,13 @@ export const BackendPreferenceSchema = z.enum(['auto', 'tensorflow', 'tensorflow
 export const TrainTaskParamsSchema = z.object({
   /** Where the corpus comes from: an imported corpus folder, or token ids given directly. */
   source: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('corpus'), dir: z.string().min(1), id: ItemIdSchema.nullable().default(null) }),
+    z.object({
+      kind: z.literal('corpus'),
+      dir: z.string().min(1),
+      id: ItemIdSchema.nullable().default(null),
+      /** validate on the first N tokens of the valid split only (a quick check); null: all of it */
+      validTokens: PosInt.nullable().default(null),
+    }),
     z.object({
       kind: z.literal('tokens'),
       train: z.instanceof(Int32Array),
@@ -299,14 +307,20 @@ export interface TrainResult {
 export const EvaluateTaskParamsSchema = z.object({
   modelDir: z.string().min(1),
   source: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('corpus'), dir: z.string().min(1), split: z.enum(['train', 'valid', 'test']) }),
+    z.object({
+      kind: z.literal('corpus'),
+      dir: z.string().min(1),
+      split: z.enum(['train', 'valid', 'test']),
+      /** the first N tokens of the split only (a quick estimate); null: all of it */
+      maxTokens: PosInt.nullable().default(null),
+    }),
     z.object({ kind: z.literal('tokens'), tokens: z.instanceof(Int32Array) }),
   ]),
   batchSize: PosInt.default(20),
   bptt: PosInt.default(50),
   backend: BackendPreferenceSchema.default('auto'),
   /** Worker threads, each evaluating a share of the streams; null: every core (1 on the tensorflow backends). */
-  workers: PosInt.max(256).nullable().default(null),
+  workers: PosInt.max(MAX_WORKERS).nullable().default(null),
 });
 export type EvaluateTaskParams = z.input<typeof EvaluateTaskParamsSchema>;
 

@@ -26,11 +26,17 @@ export type ItemFolder = (typeof ITEM_FOLDERS)[ItemKind];
 /** ISO 8601 timestamp as written by Date.prototype.toISOString (with or without a UTC offset). */
 const Timestamp = z.iso.datetime({ offset: true });
 
+/** Longest display name of a project or an item (corpus, model, run). */
+export const MAX_NAME_LENGTH = 200;
+
 export const ProjectNameSchema = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters');
+  .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`);
+
+/** The display name a job gives the item it creates. */
+export const ItemNameSchema = z.string().max(MAX_NAME_LENGTH);
 
 // Loose objects, here and in the manifest: fields someone added by hand (a `comment` on an
 // entry, a top-level `notes`) are read, kept and written back, never dropped at the next write.
@@ -112,5 +118,7 @@ export const RunListingSchema = ManifestEntrySchema.extend({
   problem: z.string().optional(),
   /** Set for a partial run (`analyze --shard I/N`): shard `index` of `count`, to be merged; it has no results of its own. */
   shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive() }).optional(),
+  /** what the run is: a state-gradient sweep or a context ablation (shared/schemas/ablation.ts) */
+  kind: z.enum(['sweep', 'ablation']),
 });
 export type RunListing = z.infer<typeof RunListingSchema>;

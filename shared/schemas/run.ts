@@ -2,7 +2,7 @@
 // disk as runs/<id>/run.json (RunRecord) beside the .npy arrays listed in RUN_ARRAYS.
 // main/engine/runs/ writes and reads these; the UI, export and compare read them.
 import { z } from 'zod';
-import { CellSchema, type Cell } from './model';
+import { BackendPreferenceSchema, CellSchema, type Cell } from './model';
 import { ItemIdSchema } from './project';
 import { RunSummarySchema } from './run-summary';
 
@@ -17,6 +17,7 @@ const num = z.number();
 export const AnalysisSplitSchema = z.enum(['valid', 'test']);
 export const TargetStateSchema = z.enum(['c', 'h']);
 export const NormalizeSchema = z.enum(['none', 'equal-variance']);
+export const SweepEngineSchema = z.enum(['auto', 'tensor', 'kernels']);
 
 /** Shard `index` of `count` (1-based): streams splitRange(B, count)[index − 1] of the sweep. */
 export const ShardSchema = z
@@ -25,6 +26,9 @@ export const ShardSchema = z
 export type Shard = z.infer<typeof ShardSchema>;
 
 /** What a caller asks for; everything but the ids has a default (see RunConfig for the resolved form). */
+/** Words a sweep can track with their own accumulators (each takes as much memory as a class). */
+export const MAX_WORDS = 50;
+
 export const AnalyzeParamsSchema = z.object({
   /** the project folder (absolute path) */
   project: z.string().min(1),
@@ -52,14 +56,20 @@ export const AnalyzeParamsSchema = z.object({
   properties: z.array(z.string()).optional(),
   /** class sets of the corpus to accumulate per class; default all of them */
   classSets: z.array(z.string()).optional(),
-  /** up to 50 words with their own accumulators */
-  words: z.array(z.string()).optional(),
+  /** up to MAX_WORDS words with their own accumulators */
+  words: z.array(z.string()).max(MAX_WORDS, `at most ${MAX_WORDS} words can be tracked`).optional(),
   /** uncertainty groups K */
   groups: int.positive().default(10),
   /** worker threads of the accumulation; default all cores, 0 = in the calling thread */
   workers: count.optional(),
   /** sweep only shard `index` of `count` (a deterministic 1/count of the streams) and save a partial run; see `mnemoscope merge` */
   shard: ShardSchema.optional(),
+  /** sweep path: 'kernels' (a worker per core, wasm SIMD), 'tensor' (one worker owning the device, tensor ops), 'auto' (tensor on tensorflow-gpu, else kernels) */
+  engine: SweepEngineSchema.default('auto'),
+  /** tfjs backend of the sweep; default: tensorflow-gpu when usable on the tensor path, else wasm */
+  backend: BackendPreferenceSchema.optional(),
+  /** tensor path: device memory in MiB to plan the chunk of streams for (default: nvidia-smi's free memory on a GPU, else 2048) */
+  deviceMemory: int.positive().optional(),
 });
 export type AnalyzeParams = z.input<typeof AnalyzeParamsSchema>;
 export type AnalyzeParamsResolved = z.output<typeof AnalyzeParamsSchema>;
@@ -123,6 +133,13 @@ export const RunSoftwareSchema = z.object({
   workers: count,
   platform: z.string(),
   cpus: count,
+  /** the sweep path that ran ('tensor' or 'kernels') and why; absent in runs made before there were two */
+  path: z.enum(['tensor', 'kernels']).optional(),
+  pathReason: z.string().optional(),
+  /** tensor path: device memory planned for (MiB), where that figure came from, and the streams swept at once */
+  deviceMemoryMB: num.optional(),
+  deviceMemorySource: z.enum(['option', 'nvidia-smi', 'default']).optional(),
+  chunkStreams: count.optional(),
 });
 
 export const RunTimingsSchema = z.object({
@@ -179,15 +196,20 @@ export const RunArrayInfoSchema = z.object({
   description: z.string(),
 });
 
-/** runs/<id>/run.json, schema version 1. */
-export const RunRecordSchema = z.object({
-  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
+/** What every run.json says of its run (a sweep's, an ablation's): its id, the model over which corpus split, and when. */
+export const RunOriginSchema = z.object({
   id: ItemIdSchema,
   /** model and corpus ids (the project store reads these two loosely) */
   model: ItemIdSchema,
   corpus: ItemIdSchema,
   split: AnalysisSplitSchema,
   created: z.iso.datetime({ offset: true }),
+});
+
+/** runs/<id>/run.json, schema version 1. */
+export const RunRecordSchema = z.object({
+  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
+  ...RunOriginSchema.shape,
   /** the model's shape: vocabulary, embedding size, units and cell per layer (no cells: run.json written when every model was an LSTM) */
   modelShape: z.object({ vocabSize: count, embeddingDim: count, units: z.array(count), cells: z.array(CellSchema).optional() }),
   config: RunConfigSchema,
@@ -205,7 +227,17 @@ export const RunRecordSchema = z.object({
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
 /** The analyze options a shard was swept with (what every shard of a sweep shares; a merge checks them and sweeps nothing). */
-export const ShardOptionsSchema = AnalyzeParamsSchema.omit({ project: true, id: true, name: true, workers: true, shard: true });
+export const ShardOptionsSchema = AnalyzeParamsSchema.omit({
+  project: true,
+  id: true,
+  name: true,
+  workers: true,
+  shard: true,
+  // how a shard was computed, not what: shards swept on different paths merge (their sums agree within float32 rounding)
+  engine: true,
+  backend: true,
+  deviceMemory: true,
+});
 export type ShardOptions = z.output<typeof ShardOptionsSchema>;
 
 /** What makes a run.json a partial run: one shard of a sweep, its exact sums, not yet merged. */

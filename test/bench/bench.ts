@@ -9,12 +9,20 @@ export {};
 //              options: --sizes=64,256x64 (H or HxE), --pairs=3 (alternated pairs),
 //              --parts=anchor,scaling,cells (default all),
 //              --cells=lstm,gru,gru-classic,rnn-tanh (a line per cell; default all, 'none' for none)
+//   sweep-paths  the kernel path and the tensor path side by side, one thread each, on every
+//              backend available (sweep-paths-bench.ts); options: --sizes=64,128x64, --streams=8,
+//              --length=200
+//   ablation   the context ablation at the paper's size (E 64, H 256, V 10k, D 30): cell steps/s,
+//              output rows/s, tokens/s (ablation-bench.ts); options: --tokens=2000, --streams=20,
+//              --max-delay=30, --workers=1,2
 //   synthetic  the blind planted-span test over K and seeds (synthetic-sweep.ts; ~20 min, so
 //              only when named)
 // With no name, runs all but synthetic.
 const benches: Record<string, (options: Map<string, string>) => Promise<void>> = {
   train: async (options) => (await import('./train-bench')).runTrainBench(options),
   gradients: async (options) => (await import('./gradients-bench')).runGradientsBench(options),
+  'sweep-paths': async (options) => (await import('./sweep-paths-bench')).runSweepPathsBench(options),
+  ablation: async (options) => (await import('./ablation-bench')).runAblationBench(options),
   synthetic: async (options) => (await import('./synthetic-sweep')).runSyntheticSweep(options),
 };
 const namedOnly = new Set(['synthetic']);

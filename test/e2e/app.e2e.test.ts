@@ -8,12 +8,13 @@
 // saves a screenshot of its view to test-results/e2e/<nn>-<view>.png. The steps depend on
 // each other: after the first failure the rest are skipped. Sizes are tiny; the waits are on
 // text and test ids, never on time.
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { launchTarget, readJson, ROOT, screenshot, SHOTS, type Target } from './harness';
+import { dependentSteps } from './steps';
 
 const LONG = 180_000; // a job on a loaded 2-core machine
 const UI = 30_000; // the UI reacting to a click
@@ -27,7 +28,6 @@ const MAX_DELAY = 8;
 let target: Target;
 let page: Page;
 let projectDir: string;
-let broken: string | null = null;
 
 beforeAll(async () => {
   // This run's screenshots only (not the JSON report a CI run writes here at the end).
@@ -42,25 +42,8 @@ afterAll(async () => {
   await target?.close();
 }, 60_000);
 
-/** A step of the session: skipped once an earlier step failed (it would only fail for the same reason). */
-function step(name: string, body: () => Promise<void>, timeout = LONG): void {
-  it(
-    name,
-    async (ctx: TestContext) => {
-      if (broken) ctx.skip(`an earlier step failed: ${broken}`);
-      try {
-        await body();
-      } catch (err) {
-        broken = name;
-        await screenshot(page, `failed-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
-        const log = target.log().trim();
-        if (log && err instanceof Error) err.message += `\n--- server stderr ---\n${log.slice(-4000)}`;
-        throw err;
-      }
-    },
-    timeout,
-  );
-}
+/** A step of the session: skipped once an earlier step failed. */
+const step = dependentSteps(() => target, '', LONG);
 
 const main = () => page.locator('main#main');
 

@@ -55,7 +55,8 @@ function sameShape(name: keyof typeof recorded, ...args: string[]): Record<strin
 
 describe('the CLI through the engine: --json shapes as before', () => {
   it('project show, corpus add/show, train, model show/import, eval, project delete-model', () => {
-    expect(mnemoscope('project', 'create', '--project', project, '--name', 'Shapes').code).toBe(0);
+    const created = sameShape('project-create', 'project', 'create', '--project', project, '--name', 'Shapes');
+    expect(created).toMatchObject({ project, manifest: { name: 'Shapes' } });
     sameShape('corpus-add', 'corpus', 'add', '--project', project, '--id', 'tiny', '--train', stats('train'), '--valid', stats('valid'), '--test', stats('test'));
     sameShape('corpus-show', 'corpus', 'show', '--project', project, '--id', 'tiny');
     const trained = sameShape(
@@ -70,6 +71,80 @@ describe('the CLI through the engine: --json shapes as before', () => {
     sameShape('model-import', 'model', 'import', '--project', project, '--tfjs', path.join(m, 'model.json'), '--vocab', path.join(m, 'vocab.json'), '--id', 'm2');
     sameShape('project-show', 'project', 'show', '--project', project);
     sameShape('delete', 'project', 'delete-model', '--project', project, '--id', 'm2');
+  });
+});
+
+describe('the CLI through the engine: runs, info and the demo, --json shapes as before', () => {
+  /** A small sweep of the trained model, as run `id`. */
+  const sweep = (id: string, ...more: string[]) => [
+    'analyze', '--project', project, '--model', 'm', '--corpus', 'tiny', '--max-delay', '3', '--streams', '2', '--workers', '1', '--id', id, ...more,
+  ];
+
+  it('analyze (whole and sharded), merge, findings, export', async () => {
+    const whole = sameShape('analyze', ...sweep('r'));
+    expect(whole.run).toMatchObject({ id: 'r', dir: path.join(project, 'runs', 'r'), model: 'm', corpus: 'tiny' });
+    const shard = sameShape('analyze-shard', ...sweep('s1', '--shard', '1/2'));
+    expect(shard.run).toMatchObject({ id: 's1', partial: { shard: { index: 1, count: 2 }, firstStream: 0, streams: 1 } });
+    expect(mnemoscope(...sweep('s2', '--shard', '2/2')).code).toBe(0);
+    const merged = sameShape('merge', 'merge', '--project', project, '--runs', 's2,s1', '--id', 'merged');
+    expect(merged.shards).toEqual(['s1', 's2']);
+    // The merged run is the whole sweep's: the same σ₁ at every delay.
+    const sigma1 = (j: Record<string, unknown>) => (j.run as { summary: { delays: { sigma1: number }[] } }).summary.delays.map((d) => d.sigma1);
+    expect(sigma1(merged)).toEqual(sigma1(whole));
+    sameShape('findings', 'findings', '--project', project, '--run', 'r');
+    const out = path.join(tmp, 'r.csv');
+    const exported = sameShape('export', 'export', '--project', project, '--run', 'r', '--format', 'csv', '--out', out);
+    expect(exported.export).toMatchObject({ run: 'r', format: 'csv', out, target: out, rows: 4 });
+    expect((await fs.readFile(out, 'utf8')).trimEnd().split('\n')).toHaveLength(1 + 4);
+  });
+
+  it('the text of analyze: the table, and for a shard the partial run and how to merge it', () => {
+    const table = mnemoscope(...sweep('r-text'));
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^ {2}τ {2}σ₁ ± SE/m);
+    expect(table.stdout).toContain(`saved run 'r-text' in ${path.join(project, 'runs', 'r-text')}`);
+    // A complete run's warnings are in its table, not printed twice on stderr.
+    for (const w of table.stdout.split('\n').filter((l) => l.startsWith('warning: '))) expect(table.stderr).not.toContain(w);
+    const part = mnemoscope(...sweep('s-text', '--shard', '2/2'));
+    expect(part.code, part.stderr).toBe(0);
+    expect(part.stdout).toContain("saved partial run 's-text' (shard 2/2: streams 1..1 of 2, ");
+    expect(part.stdout).toContain('when all 2 shards are swept: mnemoscope merge');
+    const again = mnemoscope(...sweep('r-text'));
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^mnemoscope: The project already has a run 'r-text'/);
+  });
+
+  it('synthetic: the benchmark as a job, its result as before; --check turns a failed verdict into exit 1', () => {
+    const bench = ['synthetic', '--project', project, '--span', '3', '--sentences', '100', '--epochs', '1', '--emb', '4', '--hidden', '8', '--backend', 'wasm'];
+    const result = sameShape('synthetic', ...bench, '--id', 'syn');
+    const syn = result.synthetic as { id: string; runDir: string; spec: { span: number }; verdict: { passed: boolean } };
+    expect(syn).toMatchObject({ id: 'syn', runDir: path.join(project, 'runs', 'syn'), spec: { span: 3 } });
+    // One epoch on 100 episodes learns nothing: the verdict fails, and only --check says so in the exit code.
+    expect(syn.verdict.passed).toBe(false);
+    const checked = mnemoscope(...bench, '--id', 'syn-check', '--check');
+    expect(checked.code).toBe(1);
+    // The job's log lines (one per finished step) reach stderr, the report stdout.
+    expect(checked.stderr).toMatch(/^corpus 'syn-check': 100\/\d+\/\d+ episodes, K = 3/m);
+    expect(checked.stderr).toMatch(/^model 'syn-check': valid perplexity [\d.]+ after 1 epochs/m);
+    expect(checked.stdout).toContain("synthetic benchmark 'syn-check': K = 3");
+  });
+
+  it('info: the engine, its backend and the machine; an unknown backend is a user error', () => {
+    const info = sameShape('info', 'info', '--backend', 'wasm');
+    expect(info).toMatchObject({ app: { name: 'mnemoscope' }, backend: { name: 'wasm' }, system: { cpus: os.cpus().length } });
+    const bad = mnemoscope('info', '--backend', 'abacus');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/argument 'abacus' is invalid\. Allowed choices are auto, tensorflow, tensorflow-gpu, wasm, cpu/);
+  });
+
+  it('demo: installs the demo project into --project, then finds nothing to do', () => {
+    const dir = path.join(tmp, 'demo');
+    const first = sameShape('demo', 'demo', '--project', dir);
+    expect(first.demo).toMatchObject({ dir, created: true, corpus: 'brown', repaired: [] });
+    expect((first.demo as { added: string[] }).added).toContain('corpus brown');
+    const second = mnemoscope('demo', '--project', dir);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout.trim()).toBe(dir);
   });
 });
 
@@ -132,6 +207,14 @@ describe('the CLI through the engine: a project path under a file (ENOTDIR) is a
     'project delete-corpus': () => ['project', 'delete-corpus', '--project', underFile, '--id', 'c'],
     'project delete-model': () => ['project', 'delete-model', '--project', underFile, '--id', 'm'],
     'project delete-run': () => ['project', 'delete-run', '--project', underFile, '--id', 'r'],
+    'project create': () => ['project', 'create', '--project', underFile, '--name', 'P'],
+    analyze: () => ['analyze', '--project', underFile, '--model', 'm', '--corpus', 'c', '--id', 'r'],
+    'analyze --shard': () => ['analyze', '--project', underFile, '--model', 'm', '--corpus', 'c', '--id', 'r', '--shard', '1/2'],
+    merge: () => ['merge', '--project', underFile, '--runs', 'a,b', '--id', 'r'],
+    findings: () => ['findings', '--project', underFile, '--run', 'r'],
+    export: () => ['export', '--project', underFile, '--run', 'r', '--format', 'csv', '--out', path.join(tmp, 'x.csv')],
+    demo: () => ['demo', '--project', underFile],
+    synthetic: () => ['synthetic', '--project', underFile, '--id', 's'],
   };
   for (const [name, args] of Object.entries(commands)) {
     it(`${name}: exit 1, one line naming the path`, () => {

@@ -30,12 +30,13 @@ import {
 } from '../../main/engine/demo';
 import { runInWorker } from '../../main/engine/jobs/run-in-worker';
 import { openProject } from '../../main/engine/project';
-import { readRun, runAnalysis } from '../../main/engine/runs';
+import { readRun, runTasks } from '../../main/engine/runs';
+import { modelTasks } from '../../main/engine/model/tasks';
 import { createEngine } from '../../main/engine/handlers/create-engine';
 import { encodeSplit } from '../../main/engine/corpus';
 import { indexVocabulary } from '../../main/engine/corpus/vocabulary';
 import { readVocabularyJson } from '../../main/engine/model/model-files';
-import type { EvaluateResult, EvaluateTaskParams } from '../../shared/schemas/model';
+import type { EvaluateTaskParams } from '../../shared/schemas/model';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let tmp: string;
@@ -142,7 +143,7 @@ describe('the demo project', () => {
               kind: 'tokens',
               tokens: (await encodeSplit(corpusDir, 'test', indexVocabulary(await readVocabularyJson(path.join(modelDir, 'vocab.json'))))).slice(0, recorded.maxTokens),
             };
-      const r = await runInWorker<EvaluateResult>('evaluate', { modelDir, source, backend: spec.backend });
+      const r = await runInWorker(modelTasks.evaluate, { modelDir, source, backend: spec.backend });
       expect(r.predicted).toBe(recorded.predicted);
       expect(Math.abs(r.perplexity - recorded.perplexity) / recorded.perplexity).toBeLessThan(1e-4);
     }
@@ -182,7 +183,7 @@ describe('the demo project', () => {
   });
 
   it('runs a new sweep right away, keeps it, and repairs a damaged shipped item', async () => {
-    const { record } = await runAnalysis({
+    const { record } = await runInWorker(runTasks.sweep, {
       project: dir,
       model: MAIN_RUN.model,
       corpus: DEMO_CORPUS.id,
@@ -273,11 +274,11 @@ describe('the demo project', () => {
 describe('where the demo project goes', () => {
   const home = '/home/ada';
   it('follows each platform’s data folder, with overrides for portable installs and tests', () => {
-    expect(userDataDir({}, 'linux', home)).toBe('/home/ada/.local/share/mnemoscope');
-    expect(userDataDir({ XDG_DATA_HOME: '/data' }, 'linux', home)).toBe('/data/mnemoscope');
-    expect(userDataDir({}, 'darwin', home)).toBe('/home/ada/Library/Application Support/Mnemoscope');
-    expect(userDataDir({ APPDATA: '/appdata' }, 'win32', home)).toBe(path.join('/appdata', 'Mnemoscope'));
-    expect(userDataDir({ MNEMOSCOPE_CONFIG_DIR: '/portable' }, 'linux', home)).toBe(path.resolve('/portable'));
-    expect(userDataDir({ MNEMOSCOPE_DATA_DIR: '/d', MNEMOSCOPE_CONFIG_DIR: '/portable' }, 'linux', home)).toBe(path.resolve('/d'));
+    expect(userDataDir({ env: {}, platform: 'linux', home })).toBe('/home/ada/.local/share/mnemoscope');
+    expect(userDataDir({ env: { XDG_DATA_HOME: '/data' }, platform: 'linux', home })).toBe('/data/mnemoscope');
+    expect(userDataDir({ env: {}, platform: 'darwin', home })).toBe('/home/ada/Library/Application Support/Mnemoscope');
+    expect(userDataDir({ env: { APPDATA: '/appdata' }, platform: 'win32', home })).toBe(path.join('/appdata', 'Mnemoscope'));
+    expect(userDataDir({ env: { MNEMOSCOPE_CONFIG_DIR: '/portable' }, platform: 'linux', home })).toBe(path.resolve('/portable'));
+    expect(userDataDir({ env: { MNEMOSCOPE_DATA_DIR: '/d', MNEMOSCOPE_CONFIG_DIR: '/portable' }, platform: 'linux', home })).toBe(path.resolve('/d'));
   });
 });

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readClassSet } from '../../main/engine/corpus';
-import { JobCancelledError } from '../../main/engine/jobs/errors';
+import { JobCancelledError } from '../../main/engine/errors';
 import { createProject, openProject } from '../../main/engine/project';
 import { readRun } from '../../main/engine/runs';
 import {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/engine/handlers/create-engine';
-import { isUserError } from '../../main/engine/jobs/errors';
+import { isUserError } from '../../main/engine/errors';
 import { selectBackend } from '../../main/engine/model/backend';
 import { importTfjsModel } from '../../main/engine/model/import-model';
 import { buildRnnLm } from '../../main/engine/model/rnn-lm';

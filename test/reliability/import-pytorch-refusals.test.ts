@@ -9,13 +9,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as cliMain } from '../../main/cli/index';
 import type { Engine } from '../../main/engine/handlers/create-engine';
 import { selectBackend } from '../../main/engine/model/backend';
 import { importPytorchModel, readPytorchModel } from '../../main/engine/model/import-pytorch';
 import { MAX_SAFETENSORS_HEADER_BYTES } from '../../main/engine/model/safetensors';
 import type { MnemoscopeApi } from '../../shared/contract';
+import { captureCliRun, type Ran } from '../unit/cli/in-process';
 import { testEngine } from '../unit/contract/helpers';
 import { FIX, VOCAB, f32, fixtureTensors, rawSafetensors, safetensorsOf, type RawTensor } from '../unit/model/pytorch-helpers';
 import { literal, settlesWithin } from '../unit/project/fifo';
@@ -375,27 +376,7 @@ describe('refused by the import-model job, the project left byte-identical', () 
 
 describe('mnemoscope model import', () => {
   /** Runs the CLI in this process, as main/cli/mnemoscope.mjs does, capturing its output. */
-  async function mnemoscope(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout += String(chunk);
-      return true;
-    });
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stderr += String(chunk);
-      return true;
-    });
-    try {
-      process.exitCode = 0;
-      await cliMain(['node', 'mnemoscope', ...args]);
-      return { code: Number(process.exitCode ?? 0), stdout, stderr };
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-      process.exitCode = 0;
-    }
-  }
+  const mnemoscope = (...args: string[]): Promise<Ran> => captureCliRun(() => cliMain(['node', 'mnemoscope', ...args]));
 
   const refusedByCli = ['a .safetensors cut inside its header', 'a safetensors header whose offsets overlap', 'a NaN weight', 'a pickle naming os.system', 'a whole pickled module (torch.save(model))'];
   for (const what of refusedByCli) {

@@ -1,21 +1,18 @@
 // `mnemoscope analyze`: one state-gradient delay sweep of a model over a corpus split, saved
-// as runs/<id>/ (run.json + .npy arrays), with a per-delay table at the end.
-import path from 'node:path';
+// as runs/<id>/ (run.json + .npy arrays), with a per-delay table at the end. Runs the engine's
+// `analyze` job through its API, as the app does; the run it saved is then read back through
+// the API (runShow, or runShowPartial for a shard) for the table and --json.
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { runCommand, intOption } from '../command-runner';
-import { formatRunTable, runAnySweep } from '../../engine/runs';
-import type { AnalyzeParams } from '../../../shared/schemas/run';
+import { withEngine } from '../engine-job';
+import { addRunTargetOptions, commaList, runRunJob, runTargetParams, type RunTargetOpts } from '../run-job';
+import { formatRunTable } from '../../engine/runs/run-table';
+import { MAX_WORDS, type AnalyzeParams } from '../../../shared/schemas/run';
 import { parseShard, type ShardRef } from '../../../shared/shard';
 import { shown } from '../terminal-text';
 
-interface AnalyzeOpts {
-  project: string;
-  model: string;
-  corpus: string;
-  id: string;
-  name?: string;
-  split: 'valid' | 'test';
+interface AnalyzeOpts extends RunTargetOpts {
   state?: 'c' | 'h';
   layer?: number;
   maxDelay?: number;
@@ -30,20 +27,13 @@ interface AnalyzeOpts {
   groups?: number;
   workers?: number;
   shard?: { index: number; count: number };
-  json?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-const list = (text: string) => text.split(',').map((w) => w.trim()).filter((w) => w !== '');
 
 export function analyzeParams(o: AnalyzeOpts): AnalyzeParams {
   return {
-    project: path.resolve(o.project),
-    model: o.model,
-    corpus: o.corpus,
-    id: o.id,
-    name: o.name,
-    split: o.split,
+    ...runTargetParams(o),
     state: o.state,
     layer: o.layer,
     maxDelay: o.maxDelay,
@@ -53,8 +43,8 @@ export function analyzeParams(o: AnalyzeOpts): AnalyzeParams {
     seed: o.seed,
     normalize: o.normalize,
     properties: o.property,
-    words: o.words === undefined ? undefined : list(o.words),
-    classSets: o.classSets === undefined ? undefined : list(o.classSets),
+    words: o.words === undefined ? undefined : commaList(o.words),
+    classSets: o.classSets === undefined ? undefined : commaList(o.classSets),
     groups: o.groups,
     workers: o.workers,
     shard: o.shard,
@@ -69,15 +59,8 @@ export function shardOption(value: string): ShardRef {
 }
 
 export function registerAnalyze(program: Command): void {
-  program
-    .command('analyze')
-    .description('state-gradient delay sweep of a model over a corpus split, saved as a run of the project')
-    .requiredOption('--project <dir>', 'the project folder')
-    .requiredOption('--model <id>', 'the model to analyse')
-    .requiredOption('--corpus <id>', 'the corpus whose split is analysed')
-    .requiredOption('--id <id>', 'an id for the new run')
-    .option('--name <name>', 'a display name')
-    .addOption(new Option('--split <name>', 'the split').choices(['valid', 'test']).default('test'))
+  const command = program.command('analyze').description('state-gradient delay sweep of a model over a corpus split, saved as a run of the project');
+  addRunTargetOptions(command, { model: 'the model to analyse', corpus: 'the corpus whose split is analysed' })
     .addOption(new Option('--state <s>', 'target state: cell c or hidden h (default: c for an LSTM layer, h for GRU and RNN layers)').choices(['c', 'h']))
     .option('--layer <n>', 'recurrent layer, 1-based (default: the last)', intOption('layer'))
     .option('--max-delay <d>', 'largest delay D (default 30)', intOption('max-delay', 0))
@@ -87,7 +70,7 @@ export function registerAnalyze(program: Command): void {
     .option('--seed <n>', 'seed of --sample (default 1)', intOption('seed', 0))
     .addOption(new Option('--normalize <kind>', 'equal-variance normalisation of the embedding space').choices(['none', 'equal-variance']).default('none'))
     .option('--property <spec>', 'a property NAME=CLASS_A:CLASS_B (repeatable; default: sg-pl and common-proper when the corpus has the paper classes)', collect)
-    .option('--words <list>', 'up to 50 comma-separated words with their own Ḡ')
+    .option('--words <list>', `up to ${MAX_WORDS} comma-separated words with their own Ḡ`)
     .option('--class-sets <list>', 'comma-separated class sets of the corpus to accumulate per class (default: all)')
     .option('--groups <k>', 'uncertainty groups for standard errors (default 10)', intOption('groups'))
     .option('--workers <n>', 'worker threads for the accumulation (default: all cores)', intOption('workers'))
@@ -95,9 +78,15 @@ export function registerAnalyze(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: AnalyzeOpts) => {
       process.exitCode = await runCommand(opts, async (io) => {
-        const { dir, record } = await runAnySweep(analyzeParams(opts), {
-          signal: io.signal,
-          onProgress: (p) => io.progress({ fraction: p.fraction, label: p.label, secondsLeft: p.secondsLeft }),
+        const params = analyzeParams(opts);
+        const { dir, record } = await withEngine(async (engine) => {
+          // The run's warnings are the job's log lines 'warning: …': a complete run's table lists
+          // them on stdout, so they are printed on stderr only for a partial run (no table).
+          const { result, warnings } = await runRunJob(engine, 'analyze', params, io);
+          if (result.shard) for (const w of warnings) io.info(w);
+          const ref = { project: params.project, run: result.run.id };
+          const saved = result.shard ? await engine.api.runShowPartial(ref) : (await engine.api.runShow(ref)).record;
+          return { dir: result.run.dir, record: saved };
         });
         if ('partial' in record) {
           const { index, count } = record.partial.shard;
@@ -111,7 +100,7 @@ export function registerAnalyze(program: Command): void {
         }
         return {
           json: { run: { dir, ...record } },
-          text: `${formatRunTable(record)}\nsaved run '${record.id}' in ${shown(dir)}`,
+          text: `${formatRunTable(record)}\nsaved run '${shown(record.id)}' in ${shown(dir)}`,
         };
       });
     });

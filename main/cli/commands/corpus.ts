@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runCommand, intOption, type CommandIO } from '../command-runner';
 import { runEngineJob, withEngine } from '../engine-job';
-import { UserError } from '../../engine/jobs/errors';
+import { UserError } from '../../engine/errors';
 import { shown } from '../terminal-text';
 import type { JobProgressDetail } from '../../../shared/jobs';
 import type { JobProgressEvent } from '../../../shared/events';

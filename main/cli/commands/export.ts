@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runCommand } from '../command-runner';
-import { createEngine } from '../../engine/handlers/create-engine';
+import { withEngine } from '../engine-job';
 import { EXPORT_FORMATS, type ExportFormat } from '../../engine/runs/export-run';
 import { shown } from '../terminal-text';
 
@@ -32,23 +32,15 @@ export function registerExport(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: ExportOpts) => {
       process.exitCode = await runCommand(opts, async () => {
-        const engine = createEngine();
-        try {
-          const written = await engine.api.runExport({
-            project: path.resolve(opts.project),
-            run: opts.run,
-            format: opts.format,
-            out: path.resolve(opts.out),
-          });
-          const { run, format, out, target, rows, columns } = written;
-          const through = target !== out ? ` (through the symbolic link, to ${shown(target)})` : '';
-          return {
-            json: { export: written },
-            text: `wrote ${shown(out)}${through}: run '${shown(run)}', ${rows} delays × ${columns} columns (${format})`,
-          };
-        } finally {
-          await engine.close();
-        }
+        const written = await withEngine((engine) =>
+          engine.api.runExport({ project: path.resolve(opts.project), run: opts.run, format: opts.format, out: path.resolve(opts.out) }),
+        );
+        const { run, format, out, target, rows, columns } = written;
+        const through = target !== out ? ` (through the symbolic link, to ${shown(target)})` : '';
+        return {
+          json: { export: written },
+          text: `wrote ${shown(out)}${through}: run '${shown(run)}', ${rows} delays × ${columns} columns (${format})`,
+        };
       });
     });
 }

@@ -4,12 +4,13 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runCommand } from '../command-runner';
-import { createEngine } from '../../engine/handlers/create-engine';
+import { withEngine } from '../engine-job';
 import { formatFindings } from '../format-findings';
 
 interface FindingsOpts {
   project: string;
   run: string;
+  ablation?: string;
   json?: boolean;
 }
 
@@ -19,16 +20,18 @@ export function registerFindings(program: Command): void {
     .description("check a run against the paper's findings: for each, holds / does not hold / cannot tell, with its test and numbers")
     .requiredOption('--project <dir>', 'the project folder')
     .requiredOption('--run <id>', 'the run id')
+    .option('--ablation <id>', 'a context ablation of the same model, corpus and split: adds the row gradient-matches-behaviour')
     .option('--json', 'print one JSON object')
     .action(async (opts: FindingsOpts) => {
       process.exitCode = await runCommand(opts, async () => {
-        const engine = createEngine();
-        try {
-          const result = await engine.api.runFindings({ project: path.resolve(opts.project), run: opts.run });
-          return { json: { ...result }, text: formatFindings(result) };
-        } finally {
-          await engine.close();
-        }
+        const result = await withEngine((engine) =>
+          engine.api.runFindings({
+            project: path.resolve(opts.project),
+            run: opts.run,
+            ...(opts.ablation !== undefined && { ablation: opts.ablation }),
+          }),
+        );
+        return { json: { ...result }, text: formatFindings(result) };
       });
     });
 }

@@ -4,8 +4,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runCommand } from '../command-runner';
-import { runEngineJob } from '../engine-job';
-import { createEngine } from '../../engine/handlers/create-engine';
+import { runEngineJob, withEngine } from '../engine-job';
 import { formatRunTable } from '../../engine/runs/run-table';
 import { shown } from '../terminal-text';
 
@@ -28,9 +27,8 @@ export function registerMerge(program: Command): void {
     .option('--name <name>', 'a display name')
     .option('--json', 'print one JSON object')
     .action(async (opts: MergeOpts) => {
-      process.exitCode = await runCommand(opts, async (io) => {
-        const engine = createEngine();
-        try {
+      process.exitCode = await runCommand(opts, (io) =>
+        withEngine(async (engine) => {
           const project = path.resolve(opts.project);
           const runs = opts.runs.split(',').map((r) => r.trim()).filter((r) => r !== '');
           const result = await runEngineJob(engine, 'merge', { project, runs, id: opts.id, ...(opts.name !== undefined && { name: opts.name }) }, io);
@@ -39,9 +37,7 @@ export function registerMerge(program: Command): void {
             json: { run: { dir: result.run.dir, ...record }, shards: result.shards },
             text: `${formatRunTable(record)}\nmerged ${result.shards.length} shards (${result.shards.map(shown).join(', ')}) into run '${shown(record.id)}' in ${shown(result.run.dir)}`,
           };
-        } finally {
-          await engine.close();
-        }
-      });
+        }),
+      );
     });
 }

@@ -6,7 +6,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { runCommand, intOption, floatOption, type CommandIO } from '../command-runner';
 import { runEngineJob, withEngine } from '../engine-job';
 import { formatDuration } from '../../../shared/format';
-import { JobCancelledError, UserError } from '../../engine/jobs/errors';
+import { JobCancelledError, UserError } from '../../engine/errors';
 import { BACKEND_NAMES, type BackendPreference } from '../../engine/model/backend';
 import type { TrainConfigInput, TrainProgress } from '../../../shared/schemas/model';
 import { CELL_LABELS, TrainConfigSchema } from '../../../shared/schemas/model';

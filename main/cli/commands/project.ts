@@ -1,12 +1,11 @@
 // `mnemoscope project create|show|delete`: the project folder itself and what it holds.
 // `show` and `delete-*` go through the engine's API (projectInfo, the corpus, model and run
-// lists, the delete procedures), so what they report about broken items, and which errors
-// are the user's, is what every other view of the project reports. `create` makes the folder
-// itself: the API's projectCreate would also put it in the app's recent projects.
+// lists, the delete procedures, projectCreate), so what they report about broken items, and
+// which errors are the user's, is what every other view of the project reports. `create`
+// leaves the app's recent projects as they are (projectCreate's remember: false).
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runCommand } from '../command-runner';
-import { createProject } from '../../engine/project';
 import { withEngine } from '../engine-job';
 import type { Engine } from '../../engine/handlers/create-engine';
 import type { ItemKind } from '../../../shared/schemas/project';
@@ -25,6 +24,8 @@ interface ShownItem {
   missing?: { model?: true; corpus?: true };
   /** a partial run: shard index/count of a sweep, to be merged */
   shard?: { index: number; count: number };
+  /** a run's kind: a context ablation is marked as one (a sweep is the default) */
+  kind?: 'sweep' | 'ablation';
 }
 
 /** `corpora: a, b [broken]` and the problem lines of the broken ones. */
@@ -33,6 +34,7 @@ function itemLines(label: string, kind: ItemKind, items: readonly ShownItem[]): 
     const notes = [
       ...(e.problem ? ['broken'] : []),
       ...(e.shard ? [`partial: shard ${e.shard.index}/${e.shard.count}`] : []),
+      ...(e.kind === 'ablation' ? ['context ablation'] : []),
       ...(e.missing?.model ? ['model deleted'] : []),
       ...(e.missing?.corpus ? ['corpus deleted'] : []),
     ];
@@ -65,10 +67,12 @@ export function registerProject(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: ProjectOpts & { name: string }) => {
       process.exitCode = await runCommand(opts, async () => {
-        const store = await createProject(path.resolve(opts.project), opts.name);
+        const { dir, manifest } = await withEngine((engine) =>
+          engine.api.projectCreate({ dir: path.resolve(opts.project), name: opts.name, remember: false }),
+        );
         return {
-          json: { project: store.dir, manifest: store.manifest },
-          text: `created project '${shown(store.name)}' in ${shown(store.dir)}`,
+          json: { project: dir, manifest },
+          text: `created project '${shown(manifest.name)}' in ${shown(dir)}`,
         };
       });
     });

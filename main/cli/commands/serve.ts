@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { EXIT_INTERNAL, EXIT_USER } from '../command-runner';
-import { isUserError } from '../../engine/jobs/errors';
+import { isUserError } from '../../engine/errors';
 import { startServer } from '../../server/start-server';
 import { defaultRendererDir } from '../../server/renderer-dir';
 

@@ -2,21 +2,15 @@
 // must be remembered for exactly K tokens, trains a small LSTM on it, analyses it as an
 // ordinary run (corpus, model and run share --id) and says whether the analysis finds the
 // memory where it was put, and where the analysis alone puts its end (estimatedSpan).
-// --check turns a failed verdict into exit code 1.
+// --check turns a failed verdict into exit code 1. Runs the engine's `synthetic` job.
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runCommand, intOption } from '../command-runner';
+import { runEngineJob, withEngine } from '../engine-job';
 import { BACKEND_NAMES, type BackendPreference } from '../../engine/model/backend';
-import {
-  type SyntheticBenchmarkResult,
-  DEFAULT_EPOCHS,
-  DEFAULT_SENTENCES,
-  DEFAULT_SPAN,
-  DEFAULT_SPEC,
-  SCALE_ABOVE,
-  runSyntheticBenchmark,
-} from '../../engine/synthetic';
+import { DEFAULT_EPOCHS, DEFAULT_SENTENCES, DEFAULT_SPAN, DEFAULT_SPEC, SCALE_ABOVE } from '../../engine/synthetic';
+import type { JobResult } from '../../../shared/jobs';
 import { formatSyntheticReport } from '../format-synthetic';
 
 interface SyntheticOpts {
@@ -63,36 +57,34 @@ export function registerSynthetic(program: Command): void {
     .option('--check', 'exit with code 1 when the verdict fails')
     .option('--json', 'print one JSON object')
     .action(async (opts: SyntheticOpts) => {
-      let result: SyntheticBenchmarkResult | null = null;
+      let result: JobResult<'synthetic'> | null = null;
       const code = await runCommand(opts, async (io) => {
-        result = await runSyntheticBenchmark(
-          {
-            projectDir: path.resolve(opts.project),
-            id: opts.id,
-            name: opts.name,
-            span: opts.span,
-            seed: opts.seed,
-            sentences: opts.sentences,
-            epochs: opts.epochs,
-            spec: {
-              ...(opts.maxGap !== undefined ? { maxGap: opts.maxGap } : {}),
-              ...(opts.markers !== undefined ? { markersPerClass: opts.markers } : {}),
-              ...(opts.fillers !== undefined ? { fillers: opts.fillers } : {}),
-              ...(opts.control ? { independentTargets: true } : {}),
-            },
-            model: {
-              ...(opts.emb !== undefined ? { embeddingDim: opts.emb } : {}),
-              ...(opts.hidden !== undefined ? { hiddenSize: opts.hidden } : {}),
-            },
-            maxDelay: opts.maxDelay,
-            workers: opts.workers,
-            backend: opts.backend,
+        const params = {
+          project: path.resolve(opts.project),
+          id: opts.id,
+          name: opts.name,
+          span: opts.span,
+          seed: opts.seed,
+          sentences: opts.sentences,
+          epochs: opts.epochs,
+          spec: {
+            ...(opts.maxGap !== undefined ? { maxGap: opts.maxGap } : {}),
+            ...(opts.markers !== undefined ? { markersPerClass: opts.markers } : {}),
+            ...(opts.fillers !== undefined ? { fillers: opts.fillers } : {}),
+            ...(opts.control ? { independentTargets: true } : {}),
           },
-          { signal: io.signal, onLog: io.info, onProgress: (p) => io.progress({ fraction: p.fraction, label: p.label, secondsLeft: p.secondsLeft }) },
-        );
+          model: {
+            ...(opts.emb !== undefined ? { embeddingDim: opts.emb } : {}),
+            ...(opts.hidden !== undefined ? { hiddenSize: opts.hidden } : {}),
+          },
+          maxDelay: opts.maxDelay,
+          workers: opts.workers,
+          backend: opts.backend,
+        };
+        result = await withEngine((engine) => runEngineJob(engine, 'synthetic', params, io));
         return { json: { synthetic: result }, text: formatSyntheticReport(result) };
       });
-      const failedVerdict = code === 0 && opts.check === true && result !== null && !(result as SyntheticBenchmarkResult).verdict.passed;
+      const failedVerdict = code === 0 && opts.check === true && result !== null && !(result as JobResult<'synthetic'>).verdict.passed;
       process.exitCode = failedVerdict ? 1 : code;
     });
 }

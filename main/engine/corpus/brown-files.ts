@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { SPLIT_NAMES, type SplitName } from '../../../shared/schemas/corpus';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { readRegularTextFile } from '../project/safe-open';
 import { assignBrownSplits } from './brown-split';
 

@@ -1,6 +1,6 @@
 // Reader of the built-in Brown corpus: one sentence per non-empty line, `word/tag`
 // tokens split at the last slash. Words keep their original form; tags are normalised.
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import type { SplitName } from '../../../shared/schemas/corpus';
 import { normaliseBrownTag } from './brown-tags';
 import { listBrownFiles, selectBrownFiles, brownCorpusDir } from './brown-files';

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CLASS_SET_SCHEMA_VERSION, ClassSetSchema, type ClassSet, type RankBand } from '../../../shared/schemas/corpus';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { writeJsonAtomic } from '../project/atomic-write';
 import { CLASSES_DIR, classSetFile } from './corpus-files';
 import { readVersionedJson } from './json-file';

@@ -2,7 +2,7 @@
 // HEAD DEPREL DEPS MISC), sentences separated by blank lines, '#' comment lines.
 // Multiword-token ranges (1-2) and empty nodes (1.1) are skipped: the rows of the
 // syntactic words carry the text the model sees.
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 
 export interface ConlluToken {
   form: string;

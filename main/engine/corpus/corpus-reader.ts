@@ -7,7 +7,7 @@ import {
   type CorpusManifest,
   type SplitName,
 } from '../../../shared/schemas/corpus';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { lexiconFile, manifestFile, tagsFile, tokensFile, utagsFile } from './corpus-files';
 import { readVersionedJson } from './json-file';
 import { readLexicon, trainCountsOf } from './lexicon';

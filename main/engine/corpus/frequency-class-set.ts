@@ -15,7 +15,7 @@
 // Corpora imported before this set existed get it when next opened (ensureFrequencyClassSet).
 import { promises as fs } from 'node:fs';
 import { CLASS_SET_SCHEMA_VERSION, type ClassSet, type RankBand } from '../../../shared/schemas/corpus';
-import { isUserError } from '../jobs/errors';
+import { isUserError } from '../errors';
 import { listClassSets, summariseClassSet, writeClassSet, type ClassSetSummary } from './class-set-store';
 import { classSetFile, lexiconFile } from './corpus-files';
 import { readLexicon, type Lexicon } from './lexicon';

@@ -20,7 +20,8 @@ import {
   type UniversalTag,
   type UserFormat,
 } from '../../../shared/schemas/corpus';
-import { JobCancelledError, UserError } from '../jobs/errors';
+import { CancelToken } from '../cancel-token';
+import { UserError } from '../errors';
 import { writeJsonAtomic } from '../project/atomic-write';
 import { notRegularFileError } from '../project/safe-open';
 import { listBrownFiles, selectBrownFiles, brownCorpusDir } from './brown-files';
@@ -58,8 +59,8 @@ export interface CorpusImportOptions {
   preprocessing?: Partial<Preprocessing>;
   /** K of the OOV rate stored in corpus.json (default 10 000). */
   statsVocabSize?: number;
-  /** Checked between batches; when true the import stops with JobCancelledError. */
-  isCancelled?: () => boolean;
+  /** Checked between batches; once cancelled the import stops with JobCancelledError. */
+  cancel?: CancelToken;
 }
 
 export interface ImportProgress {
@@ -94,7 +95,7 @@ class ImportState {
     readonly tagging: Tagging,
     readonly bytesTotal: number,
     readonly onProgress: ProgressFn | undefined,
-    readonly isCancelled: () => boolean,
+    readonly cancel: CancelToken,
   ) {}
 
   writer(split: SplitName): SplitWriter {
@@ -140,7 +141,7 @@ class ImportState {
   }
 
   async afterBatch(split: SplitName): Promise<void> {
-    if (this.isCancelled()) throw new JobCancelledError('corpus import cancelled');
+    this.cancel.throwIfCancelled('corpus import cancelled');
     await this.writer(split).maybeFlush();
   }
 
@@ -226,9 +227,9 @@ async function importRatioFile(
     file,
     format,
     (p) => state.report('scan', file, null, p.bytesRead, p.linesRead),
-    state.isCancelled,
+    state.cancel,
   );
-  if (state.isCancelled()) throw new JobCancelledError('corpus import cancelled');
+  state.cancel.throwIfCancelled('corpus import cancelled');
   state.bytesDone += size;
   const counts = ratioCounts(total, ratio, file, lines);
   // Pass 2: write, moving to the next split after its share of sentences.
@@ -273,7 +274,7 @@ async function importBrown(
   const files = selectBrownFiles(await listBrownFiles(source.dir ?? brownCorpusDir()), source.maxFiles);
   const tagging: Tagging = { tagset: 'brown', fineColumn: null, universalFrom: 'fine' };
   const total = files.reduce((n, f) => n + f.bytes, 0);
-  const state = new ImportState(outDir, prep, tagging, total, onProgress, options.isCancelled ?? (() => false));
+  const state = new ImportState(outDir, prep, tagging, total, onProgress, options.cancel ?? CancelToken.create());
   register(state);
   for (const split of SPLIT_NAMES) {
     for (const f of files.filter((x) => x.split === split)) {
@@ -302,7 +303,7 @@ async function importUser(
   const sizes = await Promise.all(paths.map(fileSize));
   const passes = source.kind === 'file' ? 2 : 1;
   const total = passes * sizes.reduce((a, b) => a + b, 0);
-  const state = new ImportState(outDir, prep, tagging, total, onProgress, options.isCancelled ?? (() => false));
+  const state = new ImportState(outDir, prep, tagging, total, onProgress, options.cancel ?? CancelToken.create());
   register(state);
   if (source.kind === 'file') {
     const ratio = source.ratio ?? DEFAULT_SPLIT_RATIO;

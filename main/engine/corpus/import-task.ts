@@ -1,4 +1,4 @@
-// Corpus import as a job task (for the worker registry in jobs/task-registry.ts):
+// Corpus import as a job task (for the worker registry in worker/task-registry.ts):
 // progress goes to the job's context, cancellation is checked between batches.
 import type { CorpusManifest } from '../../../shared/schemas/corpus';
 import type { TaskContext } from '../jobs/task-context';
@@ -6,13 +6,13 @@ import { importCorpus, type CorpusImportOptions, type CorpusImportSource, type I
 
 export interface ImportCorpusParams {
   source: CorpusImportSource;
-  options: Omit<CorpusImportOptions, 'isCancelled'>;
+  options: Omit<CorpusImportOptions, 'cancel'>;
   /** The staging folder the project store made for the new corpus. */
   outDir: string;
 }
 
 export async function importCorpusTask(params: ImportCorpusParams, ctx: TaskContext<ImportProgress>): Promise<CorpusManifest> {
-  return importCorpus(params.source, { ...params.options, isCancelled: () => ctx.isCancelled() }, params.outDir, (p) =>
+  return importCorpus(params.source, { ...params.options, cancel: ctx.cancel }, params.outDir, (p) =>
     ctx.progress(p),
   );
 }

@@ -1,7 +1,7 @@
 // Reading a JSON file validated by a zod schema, with errors that name the file.
 import type { z } from 'zod';
 import { VersionProbeSchema } from '../../../shared/schemas/corpus';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { locateJsonError } from '../project/json-error';
 import { formatIssuePath } from '../project/read-json';
 import { readRegularTextFile } from '../project/safe-open';

@@ -7,7 +7,7 @@
 // last '=' (fine tags may contain '=' as in 'NOUN|Number=Sing'); empty when untagged.
 // Lines are ordered by total count (descending), then by word.
 import { SPLIT_NAMES, type SplitName, type UniversalTag } from '../../../shared/schemas/corpus';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { writeFileAtomic } from '../project/atomic-write';
 import { readLineBatches } from './text-lines';
 

@@ -1,6 +1,6 @@
 // `word/TAG` lines: whitespace-separated tokens, each split at its LAST slash, so words
 // may contain slashes ('and/or/CC').
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 
 export interface TaggedLine {
   words: string[];

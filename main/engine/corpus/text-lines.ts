@@ -3,7 +3,7 @@
 // invalid bytes into U+FFFD without a word; here each line is checked before decoding,
 // so an error can name its line. Memory stays at one chunk plus one partial line.
 import { isUtf8 } from 'node:buffer';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { openRegularFileStream } from '../project/safe-open';
 
 export interface LineBatch {

@@ -5,7 +5,7 @@
 // analysis, with no way back short of re-importing the corpus.
 import { promises as fs } from 'node:fs';
 import type { ClassSet } from '../../../shared/schemas/corpus';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { PAPER_CLASS_SET_ID, UPOS_CLASS_SET_ID } from './builtin-class-sets';
 import { FREQUENCY_CLASS_SET_ID } from './frequency-class-set';
 import { readClassSet, writeClassSet } from './class-set-store';

@@ -8,6 +8,7 @@ import { fineTagFor } from './tagsets';
 import type { Tagging } from './tagging';
 import { readLineBatches } from './text-lines';
 import { uposFineTag } from './upos-tags';
+import type { CancelToken } from '../cancel-token';
 
 export interface ReadProgress {
   bytesRead: number;
@@ -64,7 +65,7 @@ export async function countSentences(
   file: string,
   format: UserFormat,
   onProgress?: (p: ReadProgress) => void,
-  isCancelled?: () => boolean,
+  cancel?: CancelToken,
 ): Promise<{ sentences: number; lines: number }> {
   let sentences = 0;
   let inSentence = false;
@@ -83,7 +84,7 @@ export async function countSentences(
     }
     lines = batch.firstLine - 1 + batch.lines.length;
     onProgress?.({ bytesRead: batch.bytesRead, linesRead: lines });
-    if (isCancelled?.()) break;
+    if (cancel?.cancelled) break;
   }
   if (inSentence) sentences += 1;
   return { sentences, lines };

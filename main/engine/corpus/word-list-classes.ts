@@ -4,7 +4,7 @@
 // match the corpus's word forms.
 import path from 'node:path';
 import { CLASS_SET_SCHEMA_VERSION, type ClassSet, type Preprocessing } from '../../../shared/schemas/corpus';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { preprocessToken } from './preprocess';
 import { readLineBatches } from './text-lines';
 

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { learningRateAt } from '../model/train-loop';
 import { readJsonFile } from '../project';
 import { DEFAULT_PREPROCESSING, type CorpusManifest } from '../../../shared/schemas/corpus';

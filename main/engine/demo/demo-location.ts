@@ -1,29 +1,17 @@
 // Where the demo project is installed, and where its shipped content (build/demo) is read from.
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { userDataDir } from '../user-folders';
 import { DEMO_FILES } from './demo-spec';
+
+export { userDataDir };
 
 export const DEMO_FOLDER_NAME = 'Demo project';
 
-/**
- * The per-user data folder: $MNEMOSCOPE_DATA_DIR; else $MNEMOSCOPE_CONFIG_DIR (portable
- * installs and tests keep settings and data together, see settings.ts); else
- * ~/.local/share/mnemoscope ($XDG_DATA_HOME) on Linux, ~/Library/Application Support/Mnemoscope
- * on macOS, %APPDATA%\Mnemoscope on Windows.
- */
-export function userDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = os.homedir()): string {
-  if (env.MNEMOSCOPE_DATA_DIR) return path.resolve(env.MNEMOSCOPE_DATA_DIR);
-  if (env.MNEMOSCOPE_CONFIG_DIR) return path.resolve(env.MNEMOSCOPE_CONFIG_DIR);
-  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Mnemoscope');
-  if (platform === 'win32') return path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'Mnemoscope');
-  return path.join(env.XDG_DATA_HOME || path.join(home, '.local', 'share'), 'mnemoscope');
-}
-
-/** Default folder of the demo project: `<user data dir>/Demo project`. */
+/** Default folder of the demo project: `<user data dir>/Demo project` (user-folders.ts). */
 export function defaultDemoProjectDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  return path.join(userDataDir(env, platform), DEMO_FOLDER_NAME);
+  return path.join(userDataDir({ env, platform }), DEMO_FOLDER_NAME);
 }
 
 /**

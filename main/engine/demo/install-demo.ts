@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ImportProgress } from '../corpus';
 import { readCorpusManifest, tokensFile } from '../corpus';
-import { UserError, isUserError } from '../jobs/errors';
+import { UserError, isUserError } from '../errors';
 import { MANIFEST_FILE, createProject, openProject, type ProjectStore } from '../project';
 import type { ItemKind } from '../../../shared/schemas/project';
 import type { DemoFile, DemoManifest } from './demo-manifest';
@@ -18,6 +18,7 @@ import { defaultDemoProjectDir, findDemoSource, demoSourceCandidates } from './d
 import { readDemoManifest } from './read-demo-manifest';
 import { sha256File } from './file-digest';
 import { writeDemoCorpus } from './import-demo-corpus';
+import type { CancelToken } from '../cancel-token';
 
 export interface DemoInstallProgress {
   step: 'corpus' | 'model' | 'run';
@@ -29,7 +30,7 @@ export interface DemoInstallProgress {
 export interface DemoInstallOptions {
   /** The shipped demo (default: findDemoSource()). */
   source?: string;
-  signal?: AbortSignal;
+  cancel?: CancelToken;
   onProgress?: (p: DemoInstallProgress) => void;
 }
 
@@ -193,12 +194,12 @@ async function install(root: string, options: DemoInstallOptions): Promise<DemoI
         result.warnings.push(`the project's ${kind} '${id}' is not the demo's (${state.why}); it was left as it is`);
         return;
       }
-      await store.replaceItem(kind, id, (out) => write(out), { signal: options.signal });
+      await store.replaceItem(kind, id, (out) => write(out), { cancel: options.cancel });
       result.repaired.push(`${label} (${state.why})`);
       return;
     }
     try {
-      await store.stageItem(kind, id, write, { name, signal: options.signal });
+      await store.stageItem(kind, id, write, { name, cancel: options.cancel });
       result.added.push(label);
     } catch (err) {
       if (!(isUserError(err) && (await store.has(kind, id)))) throw err;
@@ -213,7 +214,7 @@ async function install(root: string, options: DemoInstallOptions): Promise<DemoI
     DEMO_CORPUS.id,
     (d) => checkCorpus(d, manifest),
     // A damaged corpus is imported afresh (class sets a user added to it cannot be kept).
-    async (out) => void (await writeDemoCorpus(out, { signal: options.signal, onProgress })),
+    async (out) => void (await writeDemoCorpus(out, { cancel: options.cancel, onProgress })),
     DEMO_CORPUS.name,
   );
   if (result.added.length > 0 || result.repaired.length > 0) {

@@ -2,7 +2,7 @@
 // one of another version (a demo built by an older or newer train:demo) says so.
 import path from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { readJsonFile, validateJson } from '../project';
 import { DEMO_MANIFEST_VERSION, DemoManifestSchema, type DemoManifest } from './demo-manifest';
 import { DEMO_FILES } from './demo-spec';

@@ -16,7 +16,7 @@
 // blocks run position-major across streams so the sources that add into the same
 // (group, delay) accumulator follow each other (groups are time windows, see groupOf).
 import type { RnnLmWeights } from '../model/rnn-weights';
-import { JobCancelledError } from '../jobs/errors';
+import type { CancelToken } from '../cancel-token';
 import type { F32Buf } from './buffers';
 import type { GemmEngine, GemmMatrix } from './gemm-engine';
 import { RecurrentForward } from './cell-forward';
@@ -63,7 +63,8 @@ export interface SweepStats {
 export interface SweepHooks {
   /** called after every step with the number of positions (streams) it covered */
   onStep?: (positions: number) => void;
-  isCancelled?: () => boolean;
+  /** the job's token, read between steps (its flag is shared with the thread that cancels) */
+  cancel?: CancelToken;
 }
 
 export function defaultSlotsPerBlock(_H: number, E: number): number {
@@ -228,7 +229,7 @@ export class ChunkSweep {
     const state: RunState = { R, head, count, slotSource, slotGroup, slotToken, streams, dcRing, coefs, dhKeep, freshRows, freshTerm, pending };
     try {
       for (let t = 0; t < T; t++) {
-        if (hooks.isCancelled?.()) throw new JobCancelledError();
+        hooks.cancel?.throwIfCancelled();
         const last = t === T - 1;
         let maxCount = 0;
         for (let b = 0; b < S; b++) {

@@ -1,13 +1,12 @@
 // Token id → the classes and chosen word it belongs to, for accumulating by source word.
 // A token may sit in several classes (e.g. one per class set), so classes are a CSR list.
-import { UserError } from '../jobs/errors';
+import { MAX_WORDS } from '../../../shared/schemas/run';
+import { UserError } from '../errors';
 
 export interface ClassSpec {
   name: string;
   tokenIds: ArrayLike<number>;
 }
-
-export const MAX_WORDS = 50;
 
 export interface TokenIndex {
   /** classes of token v: members[offsets[v] .. offsets[v+1]) */

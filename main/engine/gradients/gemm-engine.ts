@@ -93,6 +93,6 @@ export class TfCopyGemmEngine implements GemmEngine {
     return jsF32(out);
   }
   releaseOutput(): void {}
-  release(): void {}
+  release(_m: GemmMatrix): void {}
   dispose(): void {}
 }

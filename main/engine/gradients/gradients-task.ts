@@ -1,7 +1,7 @@
 // The worker task: one tfjs backend in this thread, one share of the streams, partial
 // SUMS back to the driver (which merges them exactly; see parallel-driver.ts).
 import * as tf from '@tensorflow/tfjs';
-import type { TaskFn } from '../jobs/task-context';
+import type { TaskContext, TaskFn } from '../jobs/task-context';
 import { selectBackend, type BackendPreference } from '../model/backend';
 import { transposeSums, type GradientSums } from './accumulator';
 import type { SweepStats } from './chunk-sweep';
@@ -40,7 +40,25 @@ export interface GradientsTaskResult {
 
 const PROGRESS_EVERY_MS = 250;
 
-export function createEngine(kind: 'auto' | 'js'): { engine: GemmEngine; kernels: TangentKernels } {
+/** A sweep's onStep that reports the positions done at most every PROGRESS_EVERY_MS, and `flush` for the last count. */
+export function positionReporter(ctx: Pick<TaskContext<GradientsTaskProgress>, 'progress'>): { onStep: (n: number) => void; flush: () => void } {
+  let positions = 0;
+  let lastReport = 0;
+  return {
+    onStep: (n) => {
+      positions += n;
+      const now = performance.now();
+      if (now - lastReport >= PROGRESS_EVERY_MS) {
+        lastReport = now;
+        ctx.progress({ positions });
+      }
+    },
+    flush: () => ctx.progress({ positions }),
+  };
+}
+
+/** The sweep's GEMM engine and tangent kernels for the current tfjs backend ('js': the reference loops). */
+export function createGemmEngine(kind: 'auto' | 'js'): { engine: GemmEngine; kernels: TangentKernels } {
   if (kind === 'js') return { engine: new JsGemmEngine(), kernels: jsKernels };
   if (tf.getBackend() === 'wasm') {
     const engine = new WasmGemmEngine();
@@ -51,24 +69,13 @@ export function createEngine(kind: 'auto' | 'js'): { engine: GemmEngine; kernels
 
 export const gradientsTask: TaskFn<GradientsTaskParams, GradientsTaskResult, GradientsTaskProgress> = async (params, ctx) => {
   const info = await selectBackend(params.backend);
-  const { engine, kernels } = createEngine(params.engine ?? 'auto');
+  const { engine, kernels } = createGemmEngine(params.engine ?? 'auto');
   const started = performance.now();
   const cpu0 = threadCpuSeconds();
-  let positions = 0;
-  let lastReport = 0;
+  const reporter = positionReporter(ctx);
   try {
-    const { sums, stats } = runSweep(params.job, engine, kernels, {
-      isCancelled: () => ctx.isCancelled(),
-      onStep: (n) => {
-        positions += n;
-        const now = performance.now();
-        if (now - lastReport >= PROGRESS_EVERY_MS) {
-          lastReport = now;
-          ctx.progress({ positions });
-        }
-      },
-    });
-    ctx.progress({ positions });
+    const { sums, stats } = runSweep(params.job, engine, kernels, { cancel: ctx.cancel, onStep: reporter.onStep });
+    reporter.flush();
     const cpu1 = threadCpuSeconds();
     const seconds = (performance.now() - started) / 1000;
     return {

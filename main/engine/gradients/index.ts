@@ -1,5 +1,6 @@
-// Public surface of the state-gradient accumulation (what analysis/, the CLI and the
-// server use). See parallel-driver.ts for the result layout.
+// Public surface of the state-gradient accumulation, for runs/ (a sweep, a merge of shards)
+// and the tests. See parallel-driver.ts for the result layout; the worker task of a share
+// is in tasks.ts.
 export {
   accumulateStateGradients,
   CLASS_GROUP_BUDGET,
@@ -17,7 +18,6 @@ export {
 } from './parallel-driver';
 export type { TargetState } from './chunk-sweep';
 export type { ClassSpec } from './class-index';
-export { MAX_WORDS } from './class-index';
 export { layoutStreams, groupOf, samplePositions, shardRange, type ShardSpec, type StreamLayout } from './stream-layout';
 export { mergeSums, type GradientSums } from './accumulator';
 export { FLUSH_BELOW } from './tangent-step';

@@ -5,15 +5,19 @@ import os from 'node:os';
 import type { RnnLmWeights } from '../model/rnn-weights';
 import { hasCellState } from '../model/rnn-weights';
 import type { BackendPreference } from '../model/backend';
-import { JobCancelledError, UserError } from '../jobs/errors';
+import { JobCancelledError, UserError } from '../errors';
+import { CancelToken } from '../cancel-token';
 import { inProcessContext } from '../jobs/task-context';
 import { runInWorker } from '../jobs/run-in-worker';
+import { gradientsTasks } from './tasks';
 import { classTotals, mergeSums, totalOverGroups, type GradientSums } from './accumulator';
 import type { TargetState } from './chunk-sweep';
-import { MAX_WORDS, type ClassSpec } from './class-index';
+import type { ClassSpec } from './class-index';
 import { gradientsTask, type GradientsTaskParams, type GradientsTaskProgress, type GradientsTaskResult } from './gradients-task';
 import { validateJob, type SweepJob } from './run-sweep';
 import { layoutStreams, samplePositions, shardRange, splitRange, type ShardSpec } from './stream-layout';
+import type { SweepPathChoice } from './tensor-path/sweep-path';
+import { runTensorShare, sweepPathRecord, type SweepPathRecord } from './tensor-path/tensor-share';
 
 export interface StateGradientOptions {
   /** target state, default 'c' (the cell state, as in the paper) */
@@ -32,7 +36,7 @@ export interface StateGradientOptions {
   seed?: number;
   /** classes by source word: name → token ids (a token may be in several classes) */
   classes?: Record<string, Iterable<number>> | ClassSpec[];
-  /** up to 50 token ids with their own accumulators */
+  /** up to MAX_WORDS (shared/schemas/run.ts) token ids with their own accumulators */
   words?: number[];
   /** uncertainty groups K (time windows of every stream), default 10 */
   groups?: number;
@@ -52,6 +56,10 @@ export interface StateGradientOptions {
   slotsPerBlock?: number;
   /** 'js' forces the reference loops (tests) */
   engine?: 'auto' | 'js';
+  /** the sweep path and why (tensor-path/sweep-path.ts); default the kernel path on `backend` */
+  sweepPath?: SweepPathChoice;
+  /** tensor path: device memory in MiB to plan the chunk of streams for (default: nvidia-smi or a default) */
+  deviceMemoryMB?: number;
   /**
    * sweep only this shard of the streams (shardRange): the layout, the sample and the groups are
    * those of the whole sweep, so the shards' sums add up to the whole sweep's
@@ -70,7 +78,8 @@ export interface GradientProgress {
 
 export interface RunControl {
   onProgress?: (p: GradientProgress) => void;
-  signal?: AbortSignal;
+  /** the job's token: its flags go to every share's worker as they are */
+  cancel?: CancelToken;
   /** worker threads, default all cores; 0 runs in the calling thread (tests, tiny jobs) */
   workers?: number;
 }
@@ -134,6 +143,8 @@ export interface StateGradientResult extends GradientBlockSums {
   pairs: number;
   /** what the run should say about how it was accumulated (e.g. class SEs left out for memory) */
   warnings: string[];
+  /** the sweep path that ran, why, and (tensor path) the device memory and chunk it chose; absent for a merge of shards */
+  sweep?: SweepPathRecord;
 }
 
 /** Memory the sweep of one stream needs (the LSTM layers' dc ring + two generations of GEMM inputs), bytes. */
@@ -186,7 +197,6 @@ export async function accumulateStateGradients(
   const maxDelay = options.maxDelay ?? 30;
   const groups = options.groups ?? 10;
   const words = options.words ?? [];
-  if (words.length > MAX_WORDS) throw new UserError(`at most ${MAX_WORDS} words can be tracked, got ${words.length}`);
   const layout = layoutStreams(tokens, options.streams ?? 20, options.maxTokens);
   const { streams: B, length: T } = layout;
   const seed = options.sample !== undefined ? (options.seed ?? 1) : null;
@@ -235,7 +245,9 @@ export async function accumulateStateGradients(
   const chunkStreams =
     options.chunkStreams ?? Math.max(1, Math.floor(Math.min(CHUNK_CACHE_BYTES, STREAM_MEMORY_BUDGET) / bytesPerStream(weights, layer, maxDelay)));
   const nWorkers = control.workers ?? os.availableParallelism();
-  const shares = splitRange(s1 - s0, Math.max(1, nWorkers)).map(([a, b]) => [s0 + a, s0 + b]);
+  // the tensor path sweeps every stream in the one worker that owns the device
+  const tensor = options.sweepPath?.path === 'tensor';
+  const shares = splitRange(s1 - s0, tensor ? 1 : Math.max(1, nWorkers)).map(([a, b]) => [s0 + a, s0 + b]);
   const jobs: GradientsTaskParams[] = shares.map(([b0, b1]) => ({
     job: {
       ...base,
@@ -245,7 +257,7 @@ export async function accumulateStateGradients(
       sample: sample ? sample.filter((p) => p >= b0 * T && p < b1 * T) : null,
       chunkStreams,
     },
-    backend: options.backend ?? 'wasm',
+    backend: options.backend ?? options.sweepPath?.backend ?? 'wasm',
     engine: options.engine ?? 'auto',
   }));
 
@@ -269,14 +281,17 @@ export async function accumulateStateGradients(
   };
 
   let results: GradientsTaskResult[];
-  if (nWorkers === 0) {
+  if (tensor) {
+    const { job, backend } = jobs[0];
+    results = [await runTensorShare({ job, backend, deviceMemoryMB: options.deviceMemoryMB }, (p) => report(0, p), nWorkers, control.cancel)];
+  } else if (nWorkers === 0) {
     results = [];
     for (let i = 0; i < jobs.length; i++) {
-      if (control.signal?.aborted) throw new JobCancelledError();
-      results.push(await gradientsTask(jobs[i], inProcessContext((p) => report(i, p), control.signal)));
+      control.cancel?.throwIfCancelled();
+      results.push(await gradientsTask(jobs[i], inProcessContext((p) => report(i, p), control.cancel)));
     }
   } else {
-    results = await runShares(jobs, report, control.signal);
+    results = await runShares(jobs, report, control.cancel ?? CancelToken.create());
   }
 
   // exact merge of partial sums (already in [H, E] layout), in share order
@@ -284,7 +299,7 @@ export async function accumulateStateGradients(
   for (let i = 1; i < results.length; i++) mergeSums(sums, results[i].sums);
   const stats = results.map((r) => r.stats);
   const computeSeconds = Math.max(...results.map((r) => r.seconds));
-  return resultFromSums(
+  const result = resultFromSums(
     sums,
     {
       state: base.target,
@@ -314,6 +329,7 @@ export async function accumulateStateGradients(
       pairs: stats.reduce((a, s) => a + s.pairs, 0),
     },
   );
+  return { ...result, sweep: sweepPathRecord(options.sweepPath, results[0]) };
 }
 
 /** What a result says about how its sums were computed (summed over shards by a merge). */
@@ -381,24 +397,21 @@ export function resultFromSums(sums: GradientSums, meta: AccumulationMeta, stats
   };
 }
 
-/** Runs every share in its own worker; on the first failure the others are cancelled. */
+/** Runs every share in its own worker; on the first failure the others are cancelled (a child token, so the job's stays as it is). */
 async function runShares(
   jobs: GradientsTaskParams[],
   report: (i: number, p: GradientsTaskProgress) => void,
-  signal?: AbortSignal,
+  cancel: CancelToken,
 ): Promise<GradientsTaskResult[]> {
-  const inner = new AbortController();
-  const onAbort = () => inner.abort();
-  if (signal?.aborted) inner.abort();
-  signal?.addEventListener('abort', onAbort);
+  const shares = cancel.child();
   try {
     const settled = await Promise.allSettled(
       jobs.map((params, i) =>
-        runInWorker<GradientsTaskResult, GradientsTaskProgress>('gradients', params, {
+        runInWorker(gradientsTasks.gradients, params, {
           onProgress: (p) => report(i, p),
-          signal: inner.signal,
+          cancel: shares,
         }).catch((err: unknown) => {
-          inner.abort();
+          shares.cancel();
           throw err;
         }),
       ),
@@ -408,7 +421,7 @@ async function runShares(
     if (settled.some((s) => s.status === 'rejected')) throw new JobCancelledError();
     return settled.map((s) => (s as PromiseFulfilledResult<GradientsTaskResult>).value);
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    shares.release();
   }
 }
 

@@ -4,9 +4,9 @@
 import type { Cell, RnnLmWeights } from '../model/rnn-weights';
 import { hasCellState } from '../model/rnn-weights';
 import { CELL_LABELS } from '../../../shared/schemas/model';
-import { UserError } from '../jobs/errors';
-import { createSumBuffers, exportSums, type GradientSums } from './accumulator';
-import { ChunkSweep, type SweepHooks, type SweepStats, type TargetState } from './chunk-sweep';
+import { UserError } from '../errors';
+import { createSumBuffers, exportSums, type GradientSums, type SumsShape } from './accumulator';
+import { ChunkSweep, type Chunk, type SweepHooks, type SweepStats, type TargetState } from './chunk-sweep';
 import { buildTokenIndex, type ClassSpec } from './class-index';
 import type { GemmEngine } from './gemm-engine';
 import { jsKernels, type TangentKernels } from './tangent-step';
@@ -76,18 +76,8 @@ export function runSweep(
   hooks: SweepHooks = {},
 ): { sums: GradientSums; stats: SweepStats } {
   validateJob(job);
-  const { weights, streams, length: T } = job;
-  const H = weights.layers[job.layer - 1].units;
-  const E = weights.embeddingDim;
-  const sums = createSumBuffers(engine.space, {
-    rows: E,
-    cols: H,
-    maxDelay: job.maxDelay,
-    groups: job.groups,
-    classes: job.classes.length,
-    classGroups: job.classesPerGroup ? job.groups : 1,
-    words: job.words.length,
-  });
+  const { weights } = job;
+  const sums = createSumBuffers(engine.space, jobSumsShape(job));
   const index = buildTokenIndex(weights.vocabSize, job.classes, job.words);
   const sweep = new ChunkSweep(
     weights,
@@ -97,19 +87,9 @@ export function runSweep(
     index,
     sums,
   );
-  const S = Math.max(1, Math.floor(job.chunkStreams));
-  for (let b0 = 0; b0 < streams; b0 += S) {
-    const b1 = Math.min(streams, b0 + S);
-    const firstStream = job.firstStream + b0;
-    let mask: Uint8Array | null = null;
-    if (job.sample) {
-      mask = new Uint8Array((b1 - b0) * T);
-      const lo = firstStream * T;
-      const hi = (job.firstStream + b1) * T;
-      for (const p of job.sample) if (p >= lo && p < hi) mask[p - lo] = 1;
-    }
+  for (const chunk of jobChunks(job)) {
     try {
-      sweep.run({ tokens: job.tokens.subarray(b0 * T, b1 * T), streams: b1 - b0, length: T, sampleMask: mask }, hooks);
+      sweep.run(chunk, hooks);
     } catch (err) {
       sweep.dispose();
       exportSums(engine.space, sums);
@@ -118,4 +98,34 @@ export function runSweep(
   }
   sweep.dispose();
   return { sums: exportSums(engine.space, sums), stats: { ...sweep.stats } };
+}
+
+/** The accumulators of a job in the sweep's [E, H] block layout. */
+export function jobSumsShape(job: SweepJob): SumsShape {
+  return {
+    rows: job.weights.embeddingDim,
+    cols: job.weights.layers[job.layer - 1].units,
+    maxDelay: job.maxDelay,
+    groups: job.groups,
+    classes: job.classes.length,
+    classGroups: job.classesPerGroup ? job.groups : 1,
+    words: job.words.length,
+  };
+}
+
+/** The job's streams in chunks of at most `chunkStreams`, each with its sample mask (positions in `sample` are global). */
+export function* jobChunks(job: SweepJob): Generator<Chunk> {
+  const { streams, length: T } = job;
+  const S = Math.max(1, Math.floor(job.chunkStreams));
+  for (let b0 = 0; b0 < streams; b0 += S) {
+    const b1 = Math.min(streams, b0 + S);
+    let mask: Uint8Array | null = null;
+    if (job.sample) {
+      mask = new Uint8Array((b1 - b0) * T);
+      const lo = (job.firstStream + b0) * T;
+      const hi = (job.firstStream + b1) * T;
+      for (const p of job.sample) if (p >= lo && p < hi) mask[p - lo] = 1;
+    }
+    yield { tokens: job.tokens.subarray(b0 * T, b1 * T), streams: b1 - b0, length: T, sampleMask: mask };
+  }
 }

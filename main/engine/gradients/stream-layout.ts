@@ -5,7 +5,7 @@
 // steps [k·T/K, (k+1)·T/K) of every stream (B contiguous pieces of the corpus each).
 // This is independent of workers and chunking, and lets the sweep add the sources of
 // one step and delay, which all share a group, into the same accumulator in a row.
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { mulberry32 } from '../seeded-random';
 
 export interface StreamLayout {

@@ -12,7 +12,7 @@ import {
 import type { ProjectStore } from '../project';
 import { detectTagging } from '../corpus/tagging';
 import { firstNonEmptyLines } from '../corpus/text-lines';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { describeFileType } from '../project/safe-open';
 import type { EngineContext, HandlerGroup } from './types';
 

@@ -8,7 +8,7 @@ import type { ProcedureName } from '../../../shared/names';
 import { buildApi } from '../../../shared/api-builder';
 import { JobManager, type JobManagerOptions } from '../jobs/job-manager';
 import { SettingsStore } from '../settings';
-import { createHandlers } from '../handlers';
+import { createHandlers } from './create-handlers';
 import { dispatch, type DispatchHooks } from './dispatch';
 import { checkedRunners, createJobRunners, type JobRunners } from './job-runners';
 import { ProjectCache } from './project-cache';

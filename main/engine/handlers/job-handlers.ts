@@ -2,6 +2,7 @@
 // through the job manager's listeners.
 import { BackendPreferenceSchema, TrainConfigSchema } from '../../../shared/schemas/model';
 import { AnalyzeParamsSchema } from '../../../shared/schemas/run';
+import { AblateParamsSchema } from '../../../shared/schemas/ablation';
 import type { JobDefaults } from '../../../shared/api/jobs';
 import type { EngineContext, HandlerGroup } from './types';
 
@@ -12,6 +13,7 @@ export function jobDefaults(): JobDefaults {
     train: TrainConfigSchema.parse({}),
     // state: the engine picks c for an LSTM layer and h for the others; the form starts at c and switches to h for a model without c
     analyze: { split: a.split, state: a.state ?? 'c', maxDelay: a.maxDelay, streams: a.streams, seed: a.seed, normalize: a.normalize, groups: a.groups },
+    ablate: AblateParamsSchema.pick({ split: true, maxDelay: true, mode: true, streams: true, groups: true, seed: true }).parse({}),
     backends: [...BackendPreferenceSchema.options],
   };
 }

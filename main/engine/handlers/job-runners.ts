@@ -9,6 +9,9 @@ import { importModelRunner } from './job-kinds/import-model';
 import { evaluateRunner } from './job-kinds/evaluate';
 import { analyzeRunner } from './job-kinds/analyze';
 import { mergeRunner } from './job-kinds/merge';
+import { installDemoRunner } from './job-kinds/install-demo';
+import { syntheticRunner } from './job-kinds/synthetic';
+import { ablateRunner } from './job-kinds/ablate';
 import type { ProjectCache } from './project-cache';
 
 export type JobRunners = { [K in JobKind]: JobRunner<JobParams<K>, JobResult<K>> };
@@ -25,6 +28,9 @@ export function createJobRunners(deps: RunnerDeps): JobRunners {
     evaluate: evaluateRunner(deps.projects),
     analyze: analyzeRunner(deps.projects),
     merge: mergeRunner(deps.projects),
+    'install-demo': installDemoRunner(deps.projects),
+    synthetic: syntheticRunner(),
+    ablate: ablateRunner(deps.projects),
   };
 }
 

@@ -1,9 +1,8 @@
 // Listing, showing and deleting models. Training, import and evaluation are jobs.
-import type { DetectedModel } from '../../../shared/schemas/model';
 import { runInWorker } from '../jobs/run-in-worker';
-import type { InspectModelParams } from '../model/inspect-model-task';
 import { readModelMetaJson, summariseModel, weightsBytes } from './model-summary';
 import type { EngineContext, HandlerGroup } from './types';
+import { modelTasks } from '../model/tasks';
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -42,6 +41,6 @@ export function modelHandlers(ctx: EngineContext): HandlerGroup<'modelList' | 'm
     // In the engine's own thread, as corpusPreview reads its file: a language model's file is read whole, once.
     // in a worker: a model file is parsed whole (see inspect-model-task.ts)
     modelInspect: async ({ path, keys, nonlinearity }) =>
-      runInWorker<DetectedModel>('inspect-model', { path, keys, nonlinearity } satisfies InspectModelParams),
+      runInWorker(modelTasks.inspectModel, { path, keys, nonlinearity }),
   };
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { MODEL_META_SCHEMA_VERSION, ModelMetaSchema, type ModelMeta } from '../../../shared/schemas/model';
 import type { ModelSummary } from '../../../shared/api/models';
 import type { ProjectStore } from '../project';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { parseJsonText, readTextFile, validateJson } from '../project/read-json';
 
 const VersionProbe = z.object({ schemaVersion: z.number().int() });

@@ -20,9 +20,9 @@ export function projectHandlers(
   ctx: EngineContext,
 ): HandlerGroup<'projectCreate' | 'projectOpen' | 'projectInfo' | 'projectRecent'> {
   return {
-    projectCreate: async ({ dir, name }) => {
+    projectCreate: async ({ dir, name, remember }) => {
       const store = await ctx.projects.create(dir, name);
-      await ctx.settings.rememberProject(store.dir, store.name);
+      if (remember !== false) await ctx.settings.rememberProject(store.dir, store.name);
       return info(store);
     },
     projectOpen: async ({ dir }) => {

@@ -1,7 +1,8 @@
 // Listing, showing, comparing, checking against the paper (runs/findings.ts) and deleting runs. Running a sweep is a job.
 import path from 'node:path';
-import { readRun } from '../runs/read-run';
-import { checkFindings } from '../runs/findings';
+import { readPartialRunRecord, readRun } from '../runs/read-run';
+import { checkFindings, checkFindingsWithAblation } from '../runs/findings';
+import { readAblationRecord } from '../ablation/read-ablation';
 import { exportRun } from '../runs/export-run';
 import { exportColumns } from '../runs/export-columns';
 import { writeOutputFile } from '../project/output-file';
@@ -24,11 +25,17 @@ function withoutAlignedWords(record: RunRecord): RunRecord {
 
 export function runHandlers(
   ctx: EngineContext,
-): HandlerGroup<'runList' | 'runShow' | 'runCompare' | 'runDelete' | 'runFindings' | 'runExport'> {
+): HandlerGroup<'runList' | 'runShow' | 'runShowPartial' | 'runShowAblation' | 'runCompare' | 'runDelete' | 'runFindings' | 'runExport' | 'runExportText'> {
   const openRun = async (project: string, id: string) => {
     const store = await ctx.projects.get(project);
     await store.requireItem('run', id);
     return readRun(store.itemDir('run', id));
+  };
+
+  const openAblation = async (project: string, id: string) => {
+    const store = await ctx.projects.get(project);
+    await store.requireItem('run', id);
+    return readAblationRecord(store.itemDir('run', id));
   };
 
   return {
@@ -38,17 +45,32 @@ export function runHandlers(
       const spectrum = await data.readArray('spectrum');
       return { record: data.record, spectrum: rows(spectrum.data, spectrum.shape) };
     },
+    runShowPartial: async ({ project, run }) => {
+      const store = await ctx.projects.get(project);
+      await store.requireItem('run', run);
+      return readPartialRunRecord(store.itemDir('run', run));
+    },
     runCompare: async ({ project, runs }) => {
       const records: RunRecord[] = [];
       for (const id of runs) records.push((await openRun(project, id)).record);
       return { records: records.map(withoutAlignedWords), warnings: comparabilityWarnings(records), findings: records.map(checkFindings) };
     },
-    runFindings: async ({ project, run }) => checkFindings((await openRun(project, run)).record),
+    runFindings: async ({ project, run, ablation }) => {
+      const { record } = await openRun(project, run);
+      if (ablation === undefined) return checkFindings(record);
+      return checkFindingsWithAblation(record, await openAblation(project, ablation));
+    },
+    runShowAblation: async ({ project, run }) => openAblation(project, run),
     // Written by the rules of project/output-file.ts: never over a folder, FIFO or device.
     runExport: async ({ project, run, format, out }) => {
       const { record } = await openRun(project, run);
       const written = await writeOutputFile(path.resolve(out), exportRun(record, format));
       return { run, format, out: written.requested, target: written.target, rows: record.summary.delays.length, columns: exportColumns(record).length };
+    },
+    runExportText: async ({ project, run, format }) => {
+      const { record } = await openRun(project, run);
+      const text = exportRun(record, format);
+      return { run, format, text, fileName: `${run}.${format}`, rows: record.summary.delays.length, columns: exportColumns(record).length };
     },
     runDelete: async ({ project, id }) => {
       await (await ctx.projects.get(project)).deleteItem('run', id);

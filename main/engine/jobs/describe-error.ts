@@ -2,7 +2,7 @@
 // keeps its message (it already says what to do), a cancel says so, and anything else is
 // an internal error whose message says it is a bug, so a person knows to report it.
 import type { CallError } from '../../../shared/call-error';
-import { JobCancelledError, isUserError } from './errors';
+import { JobCancelledError, isUserError } from '../errors';
 
 // File-system failures the user can fix (space, permissions, a missing or busy file):
 // reported as user errors. Worker errors lose `code`, so the message prefix counts too.

@@ -3,6 +3,7 @@
 // as done, failed (with a message a person can act on) or cancelled. Keeps the running
 // jobs and a short history, so a UI that connects mid-job can catch up (jobList).
 import { randomUUID } from 'node:crypto';
+import { CancelToken } from '../cancel-token';
 import type { EngineEvent, JobEndEvent, JobProgressEvent, JobSummary } from '../../../shared/events';
 import { describeError, isCancelError } from './describe-error';
 import { cleanFraction, estimateSecondsLeft } from './eta';
@@ -21,8 +22,8 @@ export interface ProgressUpdate {
 /** What a running job gets from the manager. */
 export interface JobContext {
   readonly jobId: string;
-  /** Aborted by cancel(jobId); pass it to runInWorker and the project store. */
-  readonly signal: AbortSignal;
+  /** Cancelled by cancel(jobId); pass it on to runInWorker and the project store (it reaches every worker below). */
+  readonly cancel: CancelToken;
   progress(update: ProgressUpdate): void;
   log(line: string): void;
 }
@@ -43,7 +44,7 @@ export interface JobManagerOptions {
 
 interface JobRecord {
   summary: JobSummary;
-  abort: AbortController;
+  cancel: CancelToken;
   startedAt: number;
   lastProgressAt: number;
   pendingProgress: JobProgressEvent | null;
@@ -72,7 +73,7 @@ export class JobManager {
     const runner = this.options.runners[kind] as JobRunner<unknown, unknown> | undefined;
     if (!runner) throw new Error(`no runner for job kind '${kind}'`);
     const jobId = `job-${randomUUID()}`;
-    const abort = new AbortController();
+    const cancel = CancelToken.create();
     const now = Date.now();
     const record: JobRecord = {
       summary: {
@@ -85,7 +86,7 @@ export class JobManager {
         lastProgress: null,
         end: null,
       },
-      abort,
+      cancel,
       startedAt: now,
       lastProgressAt: 0,
       pendingProgress: null,
@@ -94,7 +95,7 @@ export class JobManager {
     this.active.set(jobId, record);
     const ctx: JobContext = {
       jobId,
-      signal: abort.signal,
+      cancel,
       progress: (u) => this.progress(record, u),
       log: (line) => {
         if (record.summary.status === 'running') this.listeners.emit({ name: 'jobLog', payload: { jobId, line } });
@@ -116,7 +117,7 @@ export class JobManager {
     const record = this.active.get(jobId);
     if (!record) return false;
     record.summary.cancelRequested = true;
-    record.abort.abort();
+    record.cancel.cancel();
     return true;
   }
 
@@ -189,7 +190,7 @@ export class JobManager {
   }
 
   private failure(record: JobRecord, err: unknown): EndDetail {
-    if (record.abort.signal.aborted || isCancelError(err)) return { status: 'cancelled' };
+    if (record.cancel.cancelled || isCancelError(err)) return { status: 'cancelled' };
     const { kind, message } = describeError(err, `job ${record.summary.kind}`);
     return { status: 'failed', error: message, errorKind: kind === 'internal' ? 'internal' : 'user' };
   }

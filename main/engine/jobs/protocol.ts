@@ -13,8 +13,8 @@ export interface StartMessage {
   seq: number;
   task: string;
   params: unknown;
-  /** Int32Array over a SharedArrayBuffer; element 0 becomes 1 on cancel. */
-  cancelFlag: SharedArrayBuffer;
+  /** The caller's CancelToken (its `shared` flags), rebuilt in the worker with CancelToken.fromShared. */
+  cancelFlags: SharedArrayBuffer[];
 }
 
 export type WorkerMessage =

@@ -1,17 +1,22 @@
 // Runs one named task in its own worker thread. The same code path serves Electron,
-// the CLI, the server and the tests. Cancel sets a shared flag that the task checks
-// between steps, so it stops cleanly even inside a synchronous compute loop.
+// the CLI, the server and the tests. The caller's CancelToken goes to the worker as it is
+// (shared flags that the task checks between steps), so a cancel stops it cleanly even
+// inside a synchronous compute loop, and reaches any worker that task starts in turn.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { WorkerMessage } from './protocol';
-import { JobCancelledError, WorkerError } from './errors';
+import { JobCancelledError, WorkerError } from '../errors';
+import { CancelToken } from '../cancel-token';
+import { keepFloat32OnGpu } from '../float32-gpu';
+import type { TaskRef } from './task-context';
 
 export interface RunOptions<P> {
   onProgress?: (progress: P) => void;
   onLog?: (line: string) => void;
-  signal?: AbortSignal;
+  /** Stops the task, and every worker it starts in turn: its flags go to the worker as they are. */
+  cancel?: CancelToken;
   /**
    * After a cancel, how long the task has to stop by itself (it checks between steps)
    * before its worker is terminated and the run ends as cancelled anyway (default
@@ -60,8 +65,8 @@ export function workerScript(): { file: string; execArgv: string[] } {
   }
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) {
-    // tsx-worker.mjs registers tsx, then loads worker-entry.ts (see there why not execArgv).
-    return { file: path.join(path.dirname(here), 'tsx-worker.mjs'), execArgv: [] };
+    // worker/tsx-worker.mjs registers tsx, then loads worker-entry.ts (see there why not execArgv).
+    return { file: path.join(path.dirname(here), '..', 'worker', 'tsx-worker.mjs'), execArgv: [] };
   }
   const candidates = bundledWorkerCandidates(here);
   const bundled = candidates.find((p) => existsSync(p));
@@ -69,15 +74,17 @@ export function workerScript(): { file: string; execArgv: string[] } {
   return { file: bundled, execArgv: [] };
 }
 
-export function runInWorker<Result = unknown, Progress = unknown>(
-  task: string,
-  params: unknown,
+/** Runs `ref`'s task (main/engine/worker/task-registry.ts) in a new worker thread; the types follow from the ref. */
+export function runInWorker<Params, Result, Progress>(
+  ref: TaskRef<Params, Result, Progress>,
+  params: Params,
   opts: RunOptions<Progress> = {},
 ): Promise<Result> {
+  const task = ref.name;
   const seq = nextSeq++;
-  const cancelFlag = new SharedArrayBuffer(4);
-  const flag = new Int32Array(cancelFlag);
+  const cancel = opts.cancel ?? CancelToken.create();
   const { file, execArgv } = workerScript();
+  keepFloat32OnGpu(); // before any worker may load TensorFlow (float32-gpu.ts)
   const worker = new Worker(file, { execArgv });
 
   return new Promise<Result>((resolve, reject) => {
@@ -89,20 +96,20 @@ export function runInWorker<Result = unknown, Progress = unknown>(
       if (settled) return;
       settled = true;
       if (forceTimer !== null) clearTimeout(forceTimer);
-      opts.signal?.removeEventListener('abort', onAbort);
+      unsubscribe();
       fn();
       // Not awaited: a worker whose thread waits in a system call may take long to go.
       worker.terminate().catch(() => {});
     };
-    const onAbort = () => {
-      Atomics.store(flag, 0, 1);
+    // The worker sees the flag by itself; this thread only starts the grace period.
+    const onCancel = () => {
       forceTimer ??= setTimeout(
         () => finish(() => reject(new JobCancelledError(`cancelled; '${task}' did not stop within ${graceText}, so its worker was terminated`))),
         grace,
       );
     };
-    if (opts.signal?.aborted) onAbort();
-    opts.signal?.addEventListener('abort', onAbort);
+    const unsubscribe = cancel.onCancel(onCancel);
+    if (cancel.cancelled) onCancel();
 
     worker.on('message', (m: WorkerMessage) => {
       if (m.seq !== seq) return;
@@ -128,6 +135,6 @@ export function runInWorker<Result = unknown, Progress = unknown>(
     worker.on('exit', (code) =>
       finish(() => reject(new Error(`worker for '${task}' exited with code ${code} before finishing`))),
     );
-    worker.postMessage({ kind: 'start', seq, task, params, cancelFlag });
+    worker.postMessage({ kind: 'start', seq, task, params, cancelFlags: cancel.shared });
   });
 }

@@ -6,7 +6,8 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
+import { keepFloat32OnGpu } from '../float32-gpu';
 import { noteRunningBackend } from './memory-budget';
 
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'tensorflow-gpu', 'wasm', 'cpu'] as const;
@@ -68,6 +69,7 @@ export function cudaStatus(): { cudart11: boolean; cudnn8: boolean; driver: stri
 async function tryTensorflow(gpu: boolean, attempts: BackendAttempt[]): Promise<string | null> {
   const pkg = gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
   const label = gpu ? 'tensorflow-gpu' : 'tensorflow';
+  keepFloat32OnGpu(); // NVIDIA_TF32_OVERRIDE=0 before TensorFlow loads (float32-gpu.ts)
   if (gpu) {
     const cuda = cudaStatus();
     if (!cuda.driver || !cuda.cudart11 || !cuda.cudnn8) {

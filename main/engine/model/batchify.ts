@@ -8,7 +8,7 @@
 // - Windows of T steps: window k feeds positions kT .. min(kT+T, L−1)−1 and predicts the
 //   next token at each; the last window may be shorter. State is carried between windows
 //   (and, in training, detached: gradients stop at window boundaries).
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import type { Window } from './lstm-forward';
 
 export interface Batched {

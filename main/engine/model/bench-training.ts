@@ -10,7 +10,7 @@ import { preferenceFor, selectBackend } from './backend';
 import { batchify } from './batchify';
 import { buildRnnLm, modelTensors } from './rnn-lm';
 import { adam, sgd } from './optimizer';
-import { mulberry32 } from './seeded-random';
+import { mulberry32 } from '../seeded-random';
 import { architectureFor } from './train-loop';
 import { createStepper, trainingWorkers } from './train-stepper';
 

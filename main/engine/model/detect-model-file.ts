@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { ImportModelJobParamsSchema } from '../../../shared/job-kinds/import-model';
 import type { DetectedModel } from '../../../shared/schemas/model';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { openRegularFile } from '../project/safe-open';
 import { parseJsonText, readTextFile } from '../project/read-json';
 import { MODEL_JSON, readModelFiles } from './file-io-handler';

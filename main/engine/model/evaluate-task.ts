@@ -25,7 +25,8 @@ export const evaluateTask: TaskFn<EvaluateTaskParams, EvaluateResult, EvaluatePr
   const { model, vocab } = await loadLanguageModel(params.modelDir);
   try {
     const src = params.source;
-    const tokens = src.kind === 'corpus' ? await encodeSplit(src.dir, src.split, indexVocabulary(vocab)) : src.tokens;
+    const split = src.kind === 'corpus' ? await encodeSplit(src.dir, src.split, indexVocabulary(vocab)) : src.tokens;
+    const tokens = src.kind === 'corpus' && src.maxTokens !== null ? split.subarray(0, src.maxTokens) : split;
     const what = src.kind === 'corpus' ? `the ${src.split} split of ${src.dir}` : 'the token stream';
     let last = 0;
     const workers = trainingWorkers(params.workers, backend.name, params.batchSize);
@@ -39,7 +40,7 @@ export const evaluateTask: TaskFn<EvaluateTaskParams, EvaluateResult, EvaluatePr
           last = now;
           ctx.progress({ windows: done, totalWindows: total });
         }
-        return ctx.isCancelled();
+        return ctx.cancel.cancelled;
       },
     };
     const r =

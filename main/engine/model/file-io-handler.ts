@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { writeFileAtomic, writeJsonAtomic } from '../project/atomic-write';
 import { parseJsonText, readTextFile, validateJson } from '../project/read-json';
 import { openRegularFile } from '../project/safe-open';

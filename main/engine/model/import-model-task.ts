@@ -1,7 +1,7 @@
 // The `import-model` worker task (see import-model.ts, import-pytorch.ts and import-onnx.ts).
 import type { ImportModelParams, ImportModelResult } from '../../../shared/schemas/model';
 import { ImportModelParamsSchema } from '../../../shared/schemas/model';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import type { TaskFn } from '../jobs/task-context';
 import { selectBackend } from './backend';
 import { importTfjsModel } from './import-model';

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import type { ImportModelResult } from '../../../shared/schemas/model';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { artifactsOf, readModelFiles, tfjsMessage } from './file-io-handler';
 import type { RecurrentLayerWeights, RnnLmWeights } from './rnn-weights';
 import { gateCount } from './rnn-weights';

@@ -1,7 +1,7 @@
 // Importing an ONNX language model (onnx/read-onnx.ts) with its vocabulary as a model folder.
 import path from 'node:path';
 import type { ImportModelResult } from '../../../shared/schemas/model';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { writeImportedModel } from './imported-model-folder';
 import { architectureOfWeights } from './read-model';
 import { readVocabularyFile } from './vocab-file';

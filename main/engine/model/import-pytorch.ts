@@ -5,7 +5,7 @@
 // shape and mapped to Mnemoscope's layouts in pytorch-keys.ts (DESIGN §7).
 import path from 'node:path';
 import type { ImportModelResult } from '../../../shared/schemas/model';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { readRegularFile } from '../project/safe-open';
 import { writeImportedModel } from './imported-model-folder';
 import { recogniseRnnLm, type PytorchReadOptions } from './pytorch-keys';

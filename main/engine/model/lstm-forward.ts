@@ -8,8 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Cell, RecurrentActivation } from './rnn-weights';
 import { hasCellState } from './rnn-weights';
-import type { Rng } from './seeded-random';
-import { dropoutMask } from './seeded-random';
+import type { Rng } from '../seeded-random';
+import { dropoutMask } from './dropout-mask';
 import { embeddingLookup } from './embedding-lookup';
 import type { LayerRun } from './recurrent-op-util';
 import { lstmLayer } from './lstm-layer-op';

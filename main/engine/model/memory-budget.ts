@@ -5,8 +5,8 @@
 // inside TensorFlow.js ("Invalid typed array length", an out-of-memory abort).
 import os from 'node:os';
 import type { Architecture } from '../../../shared/schemas/model';
-import { UserError } from '../jobs/errors';
-import { formatBytes } from '../project/safe-open';
+import { UserError } from '../errors';
+import { formatBytes } from '../../../shared/format';
 import { gateCount, hasCellState } from './rnn-weights';
 
 /** A wasm module's linear memory is at most 4 GiB (32-bit addresses); each worker has its own. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MODEL_META_SCHEMA_VERSION, ModelMetaSchema, VocabularySchema } from '../../../shared/schemas/model';
 import type { ModelMeta } from '../../../shared/schemas/model';
 import type { Vocabulary } from '../corpus/vocabulary';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { writeJsonAtomic } from '../project/atomic-write';
 import { readJsonFile, parseJsonText, readTextFile, validateJson } from '../project/read-json';
 import { MODEL_JSON, WEIGHTS_BIN, fileSaveHandler, loadLayersModelFile } from './file-io-handler';

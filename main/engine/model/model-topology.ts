@@ -6,7 +6,7 @@
 // writes); SimpleRNN with tanh or relu → 'rnn-tanh' / 'rnn-relu'. Everything else is refused
 // with a message naming the layer and its class.
 import type { Architecture } from '../../../shared/schemas/model';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import type { Cell, RecurrentActivation } from './rnn-weights';
 import { ResetAfterGRU, recurrentActivationOf } from './reset-after-gru';
 

@@ -4,7 +4,7 @@
 // up to the order of the additions.
 import type * as tf from '@tensorflow/tfjs';
 import type { PerplexityResult } from '../../../shared/schemas/model';
-import { JobCancelledError } from '../jobs/errors';
+import { JobCancelledError } from '../errors';
 import type { BackendPreference } from './backend';
 import { batchify, windowCount } from './batchify';
 import { checkEvaluationFits, runningBackend } from './memory-budget';

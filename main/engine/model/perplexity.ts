@@ -3,7 +3,7 @@
 // through each (the PTB convention, documented in batchify.ts). Dropout is off.
 import * as tf from '@tensorflow/tfjs';
 import type { Architecture, PerplexityResult } from '../../../shared/schemas/model';
-import { JobCancelledError } from '../jobs/errors';
+import { JobCancelledError } from '../errors';
 import { batchify, predictedTokens, windowAt, windowCount, type Batched } from './batchify';
 import type { LmTensors, RnnState } from './lstm-forward';
 import { windowLoss, zeroState } from './lstm-forward';

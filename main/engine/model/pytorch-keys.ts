@@ -14,7 +14,7 @@
 // Gate orders (DESIGN §7): PyTorch's LSTM i, f, g, o is Keras' (biases summed); its GRU r, z, n
 // becomes z, r, h with bias_ih → bias and bias_hh → recurrentBias (cell 'gru', reset after);
 // the RNN's two biases are summed.
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import type { Cell, RecurrentLayerWeights, RnnLmWeights } from './rnn-weights';
 
 /** One tensor as read from the file, its values converted to float32. */

@@ -8,7 +8,7 @@
 // JSON, every dtype, shape and offset pair (inside the area, the size of dtype × shape, no two
 // tensors overlapping, no byte of the area unused). Nothing in the header is trusted for an
 // allocation before that.
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { readRegularFile } from '../project/safe-open';
 import type { StoredTensor } from './pytorch-keys';
 

@@ -1,7 +1,7 @@
 // Validating a task's parameters as they arrive in the worker: a bad value becomes a
 // UserError that names the parameter, not a stack trace.
 import type { z } from 'zod';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { formatIssuePath } from '../project/read-json';
 
 export function parseTaskParams<S extends z.ZodType>(task: string, schema: S, raw: unknown): z.output<S> {

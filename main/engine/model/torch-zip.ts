@@ -4,7 +4,7 @@
 // read by a restricted virtual machine that knows only the opcodes and globals a state_dict
 // needs (OrderedDict, torch._utils._rebuild_tensor_v2, torch.*Storage); every other global
 // is refused, and nothing named in the file is ever called or imported.
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { readRegularFile } from '../project/safe-open';
 
 const MiB = 1024 * 1024;

@@ -8,7 +8,7 @@ import type { Architecture, ModelMeta, TrainConfig, TrainProgress, TrainResult, 
 import { MODEL_META_SCHEMA_VERSION } from '../../../shared/schemas/model';
 import type { Vocabulary } from '../corpus/vocabulary';
 import { indexVocabulary } from '../corpus/vocabulary';
-import { JobCancelledError, UserError } from '../jobs/errors';
+import { JobCancelledError, UserError } from '../errors';
 import type { TaskContext } from '../jobs/task-context';
 import { preferenceFor, type BackendInfo } from './backend';
 import { batchify, predictedTokens, windowCount, windowRows } from './batchify';
@@ -167,7 +167,7 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
       let epochSeconds = 0;
       let lastProgress = 0;
       for (let k = 0; k < batches; k++) {
-        if (ctx.isCancelled()) await stopCancelled();
+        if (ctx.cancel.cancelled) await stopCancelled();
         const rows = windowRows(train, config.bptt, k);
         const tb = performance.now();
         const step = await stepper.step(k, lr);
@@ -202,7 +202,7 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
       }
 
       const tv = performance.now();
-      const evaluated = await stepper.evaluate(() => ctx.isCancelled());
+      const evaluated = await stepper.evaluate(ctx.cancel);
       if (evaluated === null) await stopCancelled();
       const crossEntropy = (evaluated as { nllSum: number; predicted: number }).nllSum / validPredicted;
       const ev = { crossEntropy, perplexity: Math.exp(crossEntropy) };

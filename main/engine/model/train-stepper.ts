@@ -8,6 +8,7 @@
 // the gradients in another order, so the weights differ slightly.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import type { CancelToken } from '../cancel-token';
 import type { Architecture, TrainConfig } from '../../../shared/schemas/model';
 import type { BackendPreference } from './backend';
 import { windowAt, type Batched } from './batchify';
@@ -15,7 +16,7 @@ import { zeroState, type DropoutSpec, type RnnState } from './lstm-forward';
 import type { Optimizer } from './optimizer';
 import { streamLoss } from './perplexity';
 import type { InitOptions } from './rnn-lm';
-import { mulberry32 } from './seeded-random';
+import { mulberry32 } from '../seeded-random';
 import { applyGradients, trainStep, type TrainableTensors } from './train-step';
 import { gradientTensors } from './data-parallel/flat-parameters';
 import { ShardPool } from './data-parallel/shard-pool';
@@ -33,7 +34,7 @@ export interface TrainStepper {
   /** One update from window k of the training batch; window 0 starts the streams from the zero state. */
   step(k: number, learningRate: number): Promise<StepOutcome>;
   /** Summed cross-entropy over the validation batch (dropout off, state carried); null when cancelled. */
-  evaluate(isCancelled: () => boolean): Promise<{ nllSum: number; predicted: number } | null>;
+  evaluate(cancel: CancelToken): Promise<{ nllSum: number; predicted: number } | null>;
   close(): Promise<void>;
 }
 
@@ -82,12 +83,12 @@ function localStepper(o: StepperOptions): TrainStepper {
       state = r.state;
       return { loss: r.loss, gradNorm: r.gradNorm };
     },
-    async evaluate(isCancelled) {
+    async evaluate(cancel) {
       if (!o.valid) return { nllSum: 0, predicted: 0 };
       try {
-        return streamLoss(params, o.valid, config.bptt, isCancelled);
+        return streamLoss(params, o.valid, config.bptt, () => cancel.cancelled);
       } catch (err) {
-        if (isCancelled()) return null;
+        if (cancel.cancelled) return null;
         throw err;
       }
     },
@@ -123,7 +124,7 @@ function poolStepper(o: StepperOptions): TrainStepper {
         tf.dispose(grads);
       }
     },
-    evaluate: (isCancelled) => pool.evaluate(isCancelled),
+    evaluate: (cancel) => pool.evaluate(() => cancel.cancelled),
     close: () => pool.close(),
   };
 }

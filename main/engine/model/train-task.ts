@@ -32,10 +32,11 @@ export const trainTask: TaskFn<TrainTaskParams, TrainResult, TrainProgress> = as
   const backend = await selectBackend(params.backend);
   const src = params.source;
   const data = src.kind === 'corpus' ? await readTrainingData(src.dir, params.config.vocabSize) : src;
+  const valid = src.kind === 'corpus' && src.validTokens !== null ? data.valid.subarray(0, src.validTokens) : data.valid;
   return trainLanguageModel(
     {
       train: data.train,
-      valid: data.valid,
+      valid,
       vocab: data.vocab,
       config: params.config,
       outDir: params.outDir,

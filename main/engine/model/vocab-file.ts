@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { VocabularySchema } from '../../../shared/schemas/model';
 import type { Vocabulary } from '../corpus/vocabulary';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { readJsonFile, readTextFile } from '../project/read-json';
 
 export const UNK_CANDIDATES = ['<unk>', '<UNK>', 'UNK', '[UNK]'];

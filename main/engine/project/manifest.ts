@@ -1,7 +1,7 @@
 // Reading and writing project.json. Older schema versions are brought up to the
 // current one through a table of one-step migrations; newer ones are refused.
 import type { z } from 'zod';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import {
   ManifestHeaderSchema,
   PROJECT_SCHEMA_VERSION,

@@ -4,7 +4,7 @@
 // starts at a multiple of 64 bytes; then the raw little-endian data in C order.
 // https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 import { endianness } from 'node:os';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { writeFileAtomic } from './atomic-write';
 import { readRegularFile } from './safe-open';
 

@@ -10,7 +10,7 @@
 // are UserErrors naming the path, not internal errors.
 import { constants, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
-import { UserError, isUserError } from '../jobs/errors';
+import { UserError, isUserError } from '../errors';
 import { writeFileAtomic, type AtomicData } from './atomic-write';
 
 export interface OutputTarget {

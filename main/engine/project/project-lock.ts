@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { openRegularFile, readRegularTextFile } from './safe-open';
 import { ProjectLockSchema, type ProjectLock } from '../../../shared/schemas/project';
 

@@ -6,7 +6,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { JobCancelledError, UserError, isUserError } from '../jobs/errors';
+import { UserError, isUserError } from '../errors';
+import type { CancelToken } from '../cancel-token';
 import {
   ITEM_FOLDERS,
   ITEM_ID_PATTERN,
@@ -25,7 +26,9 @@ import { isAtomicTempName, syncDir, writeJsonAtomic } from './atomic-write';
 import { readManifestFile, writeManifestFile } from './manifest';
 import { describeSchemaError, parseJsonText, readJsonFile, readTextFile } from './read-json';
 import { PARTIAL_RUN_VERSION, PartialRunRecordSchema, RUN_SCHEMA_VERSION, RunRecordSchema } from '../../../shared/schemas/run';
+import { ABLATION_SCHEMA_VERSION, AblationRecordSchema, type RunKind } from '../../../shared/schemas/ablation';
 import { withLockFile } from './write-lock';
+import { makeFolders } from './make-folders';
 import { pidAlive } from './project-lock';
 import {
   ITEM_META_FILE,
@@ -52,8 +55,8 @@ export interface ProjectOptions {
 export interface StageOptions {
   /** Display name in the manifest; defaults to the id. */
   name?: string;
-  /** Checked after the writer returns: an aborted stage is discarded like a failed one. */
-  signal?: AbortSignal;
+  /** Checked after the writer returns: a cancelled stage is discarded like a failed one. */
+  cancel?: CancelToken;
 }
 
 export interface StagedItem<T> {
@@ -206,6 +209,7 @@ export class ProjectStore {
         let links: { model?: string; corpus?: string } = {};
         let problem = (await this.folderProblem('run', entry.id)) ?? undefined;
         let shard: RunListing['shard'];
+        let kind: RunListing['kind'] = 'sweep';
         if (problem === undefined) {
           try {
             const value = parseJsonText(file, await readTextFile(file, 'run.json'));
@@ -214,6 +218,7 @@ export class ProjectStore {
             else problem = `${file}: run.json is not a JSON object`;
             problem ??= runRecordProblem(file, value);
             if (problem === undefined && isPartialRunJson(value)) shard = (value as { partial: { shard: RunListing['shard'] } }).partial.shard;
+            kind = runKindOf(value);
           } catch (err) {
             if (!isUserError(err)) throw err;
             problem = (err as Error).message;
@@ -229,6 +234,7 @@ export class ProjectStore {
           ...(links.corpus !== undefined && { corpus: links.corpus }),
           ...(problem !== undefined && { problem }),
           ...(shard !== undefined && { shard }),
+          kind,
         };
       }),
     );
@@ -260,7 +266,7 @@ export class ProjectStore {
   /**
    * Create an item all at once: `write` fills a private staging folder; only when it
    * returns is the folder renamed to corpora|models|runs/<id> and the id added to the
-   * manifest. If `write` throws (or `signal` aborts) the staging folder is removed and
+   * manifest. If `write` throws (or `cancel` is cancelled) the staging folder is removed and
    * the project is unchanged. `write` runs without the lock, so long imports and
    * training do not block other writers; the commit takes the lock briefly.
    */
@@ -272,11 +278,11 @@ export class ProjectStore {
   ): Promise<StagedItem<T>> {
     checkId(kind, id);
     this.assertAbsent(kind, id, await this.readManifest());
-    if (opts.signal?.aborted) throw new JobCancelledError();
+    opts.cancel?.throwIfCancelled();
     const staging = await this.makeStagingDir();
     try {
       const meta = await write(staging);
-      if (opts.signal?.aborted) throw new JobCancelledError();
+      opts.cancel?.throwIfCancelled();
       const target = itemDir(this.dir, kind, id);
       const entry = await this.withWriteLock(async () => {
         const m = await this.readManifest();
@@ -325,7 +331,7 @@ export class ProjectStore {
     kind: ItemKind,
     id: string,
     write: (stagingDir: string, currentDir: string) => Promise<T>,
-    opts: Pick<StageOptions, 'signal'> = {},
+    opts: Pick<StageOptions, 'cancel'> = {},
   ): Promise<T> {
     checkId(kind, id);
     await this.requireItem(kind, id);
@@ -333,7 +339,7 @@ export class ProjectStore {
     const staging = await this.makeStagingDir();
     try {
       const meta = await write(staging, target);
-      if (opts.signal?.aborted) throw new JobCancelledError();
+      opts.cancel?.throwIfCancelled();
       await this.withWriteLock(async () => {
         await this.requireItem(kind, id); // not deleted meanwhile
         const trash = await this.trashPath(kind, id);
@@ -475,12 +481,28 @@ export class ProjectStore {
 
 /** Why a parsed run.json is not a run this version can show, or undefined when it is one. */
 function runRecordProblem(file: string, value: unknown): string | undefined {
+  if (runKindOf(value) === 'ablation') return ablationRecordProblem(file, value);
   const version = (value as { schemaVersion?: unknown }).schemaVersion;
   if (typeof version === 'number' && version > RUN_SCHEMA_VERSION) {
     return `${file}: written by a newer Mnemoscope (run schema version ${version}, this one reads up to ${RUN_SCHEMA_VERSION}); update Mnemoscope`;
   }
   if (isPartialRunJson(value)) return partialRunProblem(file, value);
   const parsed = RunRecordSchema.safeParse(value);
+  return parsed.success ? undefined : describeSchemaError(file, parsed.error, 'run.json');
+}
+
+/** What a parsed run.json is: a context ablation says `kind: 'ablation'`; anything else is a sweep. */
+export function runKindOf(value: unknown): RunKind {
+  return (value as { kind?: unknown } | null)?.kind === 'ablation' ? 'ablation' : 'sweep';
+}
+
+/** What is wrong with an ablation run's run.json (written by a newer Mnemoscope, or not valid), or undefined. */
+export function ablationRecordProblem(file: string, value: unknown): string | undefined {
+  const version = (value as { schemaVersion?: unknown }).schemaVersion;
+  if (typeof version === 'number' && version > ABLATION_SCHEMA_VERSION) {
+    return `${file}: an ablation run written by a newer Mnemoscope (ablation schema version ${version}, this one reads up to ${ABLATION_SCHEMA_VERSION}); update Mnemoscope`;
+  }
+  const parsed = AblationRecordSchema.safeParse(value);
   return parsed.success ? undefined : describeSchemaError(file, parsed.error, 'run.json');
 }
 
@@ -571,7 +593,7 @@ export async function createProject(dir: string, name: string, options: ProjectO
     }
   };
   await refuseExisting();
-  await fs.mkdir(root, { recursive: true });
+  await makeFolders(root);
   const created = now();
   const manifest: ProjectManifest = {
     schemaVersion: PROJECT_SCHEMA_VERSION,

@@ -1,7 +1,7 @@
 // Reading the project's JSON files: a broken file becomes a UserError that names the
 // file and says what is wrong with it (position for bad JSON, field path for bad values).
 import type { z } from 'zod';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { locateJsonError } from './json-error';
 import { readRegularTextFile } from './safe-open';
 

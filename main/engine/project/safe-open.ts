@@ -7,7 +7,8 @@
 // check is of what was opened, not of the name. Whole-file reads have a size limit.
 import { constants, promises as fs, type Stats } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { UserError } from '../jobs/errors';
+import { formatBytes } from '../../../shared/format';
+import { UserError } from '../errors';
 
 /** O_NONBLOCK where the platform has it (not on Windows, where named pipes are not files on disk). */
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
@@ -46,21 +47,6 @@ export function notRegularFileError(file: string, st: Stats, what = 'file'): Use
   const kind = describeFileType(st);
   const is = kind.startsWith('not ') ? kind : `is ${kind}`;
   return new UserError(`${file}: ${is}, not a regular file; expected a ${what}`);
-}
-
-/** A byte count for people: '3.2 GiB', '512 MiB', '12 KiB', '17 bytes'. */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n)) return 'an unlimited number of bytes';
-  const units = ['EiB', 'PiB', 'TiB', 'GiB', 'MiB', 'KiB'] as const;
-  for (let i = 0; i < units.length; i++) {
-    const size = 1024 ** (units.length - i);
-    if (n >= size) {
-      const v = n / size;
-      const shown = v >= 1e4 ? v.toExponential(1) : v >= 100 ? String(Math.round(v)) : String(Number(v.toPrecision(2)));
-      return `${shown} ${units[i]}`;
-    }
-  }
-  return `${n} bytes`;
 }
 
 /** The UserError for a failed open or read; it keeps the system's error code (`code`) for callers that look at it. */

@@ -19,6 +19,8 @@ import { CELL_LABELS, type Cell } from '../../../shared/schemas/model';
 import { analysedCell, type RunClass, type RunRecord } from '../../../shared/schemas/run';
 import type { DelaySummary } from '../../../shared/schemas/run-summary';
 import { FINDING_IDS, type Finding, type FindingId, type RunFindings } from '../../../shared/schemas/findings';
+import type { AblationRecord } from '../../../shared/schemas/ablation';
+import { gradientMatchesBehaviour } from './behaviour-finding';
 
 const BLACKBOX_2018 = 'Verwimp, Van hamme, Renkens & Wambacq 2018, "State Gradients for RNN Memory Analysis", BlackboxNLP';
 const CSL_2020 = 'Verwimp, Van hamme & Wambacq 2020, "State gradients for analyzing memory in LSTM language models", Computer Speech & Language';
@@ -34,6 +36,10 @@ export const FINDING_INFO: Record<FindingId, { title: string; source: string }> 
   'decay-not-exponential': { title: 'σ₁(τ) decays like a power law or two exponentials, not one exponential', source: CSL_2020 },
   'nouns-remembered-best': { title: 'Nouns have the largest σ₁ over delays τ ≥ 1 among parts of speech', source: CSL_2020 },
   'rare-remembered-longer': { title: 'Low-frequency words decay more slowly than high-frequency words', source: CSL_2020 },
+  'gradient-matches-behaviour': {
+    title: 'What the state remembers fades with what the predictions use: σ₁(τ) and Δ(τ) fall below 10 % within ±2 delays',
+    source: 'Khandelwal, He, Qi & Jurafsky 2018, "Sharp Nearby, Fuzzy Far Away", ACL (context ablation), beside the state gradients',
+  },
 };
 
 /** The class set of parts of speech, and its classes that are not parts of speech. */
@@ -532,7 +538,7 @@ function rareRememberedLonger(v: RunView): Outcome {
   return decided(test, c === 'above', detail, numbers);
 }
 
-const CHECKS: Record<FindingId, (v: RunView) => Outcome> = {
+const CHECKS: Record<(typeof FINDING_IDS)[number], (v: RunView) => Outcome> = {
   'sv-decay-fast': svDecayFast,
   'memory-after-20': memoryAfter20,
   'selectivity-increases': selectivityIncreases,
@@ -554,6 +560,14 @@ export function cellCaveat(cell: Cell): string | null {
 }
 
 /** Every finding, in the order of FINDING_IDS, for one run. */
+/** The findings of a sweep, then the rows that need an ablation of the same model, corpus and split beside it. */
+export function checkFindingsWithAblation(record: RunRecord, ablation: AblationRecord): RunFindings {
+  const own = checkFindings(record);
+  const id = 'gradient-matches-behaviour';
+  const row: Finding = { id, ...FINDING_INFO[id], ...gradientMatchesBehaviour(record, ablation) };
+  return { ...own, findings: [...own.findings, row], ablation: ablation.id };
+}
+
 export function checkFindings(record: RunRecord): RunFindings {
   const v = new RunView(record);
   const findings = FINDING_IDS.map((id): Finding => {

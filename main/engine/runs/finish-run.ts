@@ -1,4 +1,4 @@
-// The end of every complete run, whether swept whole (analyze-run.ts) or merged from shards
+// The end of every complete run, whether swept whole (sweep-task.ts) or merged from shards
 // (merge-runs.ts): from the accumulated sums to the SVDs and summary, the .npy arrays and
 // run.json in the staging folder `dir`. One function, so a merged run is written exactly as
 // an unsharded one.
@@ -31,15 +31,14 @@ export interface FinishInput {
 export async function finishRun(
   dir: string,
   input: FinishInput,
-  ctx: Pick<TaskContext<AnalyzeProgress>, 'progress'>,
-  checkCancel: () => void,
+  ctx: Pick<TaskContext<AnalyzeProgress>, 'progress' | 'cancel'>,
 ): Promise<RunRecord> {
   const { params, prep, acc } = input;
   const t2 = performance.now();
   const config = runConfig(params, prep, input.workers);
   const summarised = summariseAccumulation(acc, prep, config, (done, total) => {
-    // The SVDs run synchronously: poll the flag itself, the signal's timer cannot fire here.
-    checkCancel();
+    // The SVDs run synchronously: the token's shared flag is read at once, between them.
+    ctx.cancel.throwIfCancelled();
     const elapsed = secondsSince(t2);
     ctx.progress({
       phase: 'summarise',
@@ -49,7 +48,7 @@ export async function finishRun(
     });
   });
   const summariseSeconds = secondsSince(t2);
-  checkCancel();
+  ctx.cancel.throwIfCancelled();
 
   const t3 = performance.now();
   ctx.progress({ phase: 'write', fraction: 0, label: 'writing the run folder', secondsLeft: null });

@@ -6,8 +6,7 @@
 // a plain sum over positions, so the merged arrays equal the unsharded run's within float32
 // rounding. The shard runs are only read; the new run is staged and renamed into place.
 import { layoutStreams, mergeSums, resultFromSums, shardRange, type AccumulationStats, type GradientSums } from '../gradients';
-import { JobCancelledError, UserError } from '../jobs/errors';
-import { runInWorker } from '../jobs/run-in-worker';
+import { UserError } from '../errors';
 import type { TaskFn } from '../jobs/task-context';
 import { openProject, type ProjectStore } from '../project';
 import { describeSchemaError } from '../project/read-json';
@@ -23,8 +22,6 @@ import {
   type RunRecord,
   type ShardOptions,
 } from '../../../shared/schemas/run';
-import type { AnalyzeControl } from './start-analysis';
-import { signalFromContext } from './cancel-signal';
 import { finishRun, secondsSince } from './finish-run';
 import { modelDigest, readPartialSums, tokensDigest } from './partial-run';
 import { prepareRun } from './prepare-run';
@@ -140,90 +137,77 @@ function mergedStats(shards: Shard[], sums: GradientSums): AccumulationStats {
   };
 }
 
-export const mergeRuns: TaskFn<MergeParams, MergeResult, AnalyzeProgress> = async (input, ctx) => {
+export const mergeTask: TaskFn<MergeParams, MergeResult, AnalyzeProgress> = async (input, ctx) => {
   const started = performance.now();
   const params = parseMergeParams(input);
-  const { signal, stop } = signalFromContext(ctx);
-  const checkCancel = () => {
-    if (ctx.isCancelled()) throw new JobCancelledError();
-  };
-  try {
-    const store = await openProject(params.project);
-    if (await store.has('run', params.id)) {
-      throw new UserError(`The project already has a run '${params.id}': choose another id for the merged run, or delete that run first.`);
-    }
-    ctx.progress({ phase: 'prepare', fraction: 0, label: 'checking the shards', secondsLeft: null });
-    const shards = await readShards(store, params.runs);
-    const first = shards[0].record;
-    const analyze: AnalyzeParamsResolved = { ...first.partial.options, project: params.project, id: params.id, name: params.name };
-    const staged = await store.stageItem(
-      'run',
-      params.id,
-      async (dir) => {
-        const created = new Date().toISOString();
-        ctx.progress({ phase: 'prepare', fraction: 0.1, label: 'reading the model and the corpus', secondsLeft: null });
-        const prep = await prepareRun(analyze, store);
-        if ((await modelDigest(prep.modelDir)) !== first.partial.modelDigest) {
-          throw new UserError(`model '${first.model}' has changed since the shards were swept (its files' digest differs from the one run '${shards[0].id}' recorded): sweep the shards again`);
-        }
-        const layout = layoutStreams(prep.splitTokens, analyze.streams, analyze.maxTokens);
-        if (tokensDigest(layout.tokens) !== first.partial.tokensDigest) {
-          throw new UserError(`the ${first.split} split of corpus '${first.corpus}' has changed since the shards were swept (its tokens differ): sweep the shards again`);
-        }
-        const changed = firstDifference(runConfig(analyze, prep, 0), first.config, CONFIG_KEYS);
-        if (changed) throw new UserError(`the ${changed.key} of the sweep resolve differently now than when the shards were swept (corpus class sets or vocabulary changed?): sweep the shards again`);
-        checkCancel();
-
-        // Exact float64 sums, added in shard order 1..N (a fixed order).
-        let sums: GradientSums | null = null;
-        for (const [i, s] of shards.entries()) {
-          ctx.progress({ phase: 'prepare', fraction: 0.2 + (0.8 * i) / shards.length, label: `adding ${shardLabel(s.record.partial.shard)} ('${s.id}')`, secondsLeft: null });
-          const part = await readPartialSums(s.dir, s.record);
-          if (sums === null) sums = part;
-          else {
-            try {
-              mergeSums(sums, part);
-            } catch {
-              throw new UserError(`run '${s.id}': its sums have a different shape from run '${shards[0].id}'s`);
-            }
-          }
-          checkCancel();
-        }
-        const merged = sums!;
-        const acc = resultFromSums(
-          merged,
-          {
-            state: first.config.state,
-            layer: first.config.layer,
-            streams: layout.streams,
-            length: layout.length,
-            tokens: layout.tokens,
-            shard: null,
-            sampled: first.config.sample === null ? null : shards.reduce((x, s) => x + s.record.counts.sources, 0),
-            seed: first.config.seed,
-            classNames: first.config.classes.map((c) => c.name),
-            words: first.config.words.map((w) => w.id),
-            warnings: first.partial.accumulationWarnings,
-          },
-          mergedStats(shards, merged),
-        );
-        const prepareSeconds = secondsSince(started);
-        return finishRun(
-          dir,
-          { params: analyze, prep, acc, workers: Math.max(...shards.map((s) => s.record.config.workers)), created, started, prepareSeconds, accumulateSeconds: acc.wallSeconds },
-          ctx,
-          checkCancel,
-        );
-      },
-      { name: params.name, signal },
-    );
-    return { dir: staged.dir, record: staged.meta, shards: shards.map((s) => s.id) };
-  } finally {
-    stop();
+  const store = await openProject(params.project);
+  if (await store.has('run', params.id)) {
+    throw new UserError(`The project already has a run '${params.id}': choose another id for the merged run, or delete that run first.`);
   }
-};
+  ctx.progress({ phase: 'prepare', fraction: 0, label: 'checking the shards', secondsLeft: null });
+  const shards = await readShards(store, params.runs);
+  const first = shards[0].record;
+  // engine: a merge sweeps nothing (the shards' own paths are in their partial runs)
+  const analyze: AnalyzeParamsResolved = { ...first.partial.options, project: params.project, id: params.id, name: params.name, engine: 'auto' };
+  const staged = await store.stageItem(
+    'run',
+    params.id,
+    async (dir) => {
+      const created = new Date().toISOString();
+      ctx.progress({ phase: 'prepare', fraction: 0.1, label: 'reading the model and the corpus', secondsLeft: null });
+      const prep = await prepareRun(analyze, store);
+      if ((await modelDigest(prep.modelDir)) !== first.partial.modelDigest) {
+        throw new UserError(`model '${first.model}' has changed since the shards were swept (its files' digest differs from the one run '${shards[0].id}' recorded): sweep the shards again`);
+      }
+      const layout = layoutStreams(prep.splitTokens, analyze.streams, analyze.maxTokens);
+      if (tokensDigest(layout.tokens) !== first.partial.tokensDigest) {
+        throw new UserError(`the ${first.split} split of corpus '${first.corpus}' has changed since the shards were swept (its tokens differ): sweep the shards again`);
+      }
+      const changed = firstDifference(runConfig(analyze, prep, 0), first.config, CONFIG_KEYS);
+      if (changed) throw new UserError(`the ${changed.key} of the sweep resolve differently now than when the shards were swept (corpus class sets or vocabulary changed?): sweep the shards again`);
+      ctx.cancel.throwIfCancelled();
 
-/** The caller's side: the merge in its own worker thread (the SVDs are heavy). */
-export function runMerge(params: MergeParams, control: AnalyzeControl = {}): Promise<MergeResult> {
-  return runInWorker<MergeResult, AnalyzeProgress>('merge', params, control);
-}
+      // Exact float64 sums, added in shard order 1..N (a fixed order).
+      let sums: GradientSums | null = null;
+      for (const [i, s] of shards.entries()) {
+        ctx.progress({ phase: 'prepare', fraction: 0.2 + (0.8 * i) / shards.length, label: `adding ${shardLabel(s.record.partial.shard)} ('${s.id}')`, secondsLeft: null });
+        const part = await readPartialSums(s.dir, s.record);
+        if (sums === null) sums = part;
+        else {
+          try {
+            mergeSums(sums, part);
+          } catch {
+            throw new UserError(`run '${s.id}': its sums have a different shape from run '${shards[0].id}'s`);
+          }
+        }
+        ctx.cancel.throwIfCancelled();
+      }
+      const merged = sums!;
+      const acc = resultFromSums(
+        merged,
+        {
+          state: first.config.state,
+          layer: first.config.layer,
+          streams: layout.streams,
+          length: layout.length,
+          tokens: layout.tokens,
+          shard: null,
+          sampled: first.config.sample === null ? null : shards.reduce((x, s) => x + s.record.counts.sources, 0),
+          seed: first.config.seed,
+          classNames: first.config.classes.map((c) => c.name),
+          words: first.config.words.map((w) => w.id),
+          warnings: first.partial.accumulationWarnings,
+        },
+        mergedStats(shards, merged),
+      );
+      const prepareSeconds = secondsSince(started);
+      return finishRun(
+        dir,
+        { params: analyze, prep, acc, workers: Math.max(...shards.map((s) => s.record.config.workers)), created, started, prepareSeconds, accumulateSeconds: acc.wallSeconds },
+        ctx,
+      );
+    },
+    { name: params.name, cancel: ctx.cancel },
+  );
+  return { dir: staged.dir, record: staged.meta, shards: shards.map((s) => s.id) };
+};

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { GradientSums, StateGradientResult } from '../gradients';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { MODEL_FILES } from '../model';
 import { readRegularFile } from '../project/safe-open';
 import {

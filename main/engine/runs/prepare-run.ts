@@ -3,23 +3,16 @@
 // then the weights (property vectors, normalisation), and last the encoded split.
 import path from 'node:path';
 import { equalVarianceNormalisation, type Mat, type PropertySpec } from '../analysis';
-import { encodeSplit, ensureFrequencyClassSet } from '../corpus';
 import { checkTargetState, defaultTargetState, type TargetState } from '../gradients';
-import { UNK, indexVocabulary, type Vocabulary } from '../corpus/vocabulary';
-import { UserError } from '../jobs/errors';
-import {
-  MODEL_FILES,
-  extractWeights,
-  loadLanguageModel,
-  readModelMeta,
-  readVocabularyJson,
-  selectBackend,
-  type RnnLmWeights,
-} from '../model';
+import { indexVocabulary, type Vocabulary } from '../corpus/vocabulary';
+import { UserError } from '../errors';
+import { MODEL_FILES, readModelMeta, readVocabularyJson, type RnnLmWeights } from '../model';
+import { loadModelWeights } from '../model/load-weights';
 import type { ProjectStore } from '../project';
 import type { AnalyzeParamsResolved, RunConfig } from '../../../shared/schemas/run';
 import { CELL_LABELS } from '../../../shared/schemas/model';
-import { resolveClasses, type ResolvedClasses } from './run-classes';
+import type { ResolvedClasses } from './run-classes';
+import { runClasses, runItemDirs, runSplitTokens } from './run-inputs';
 import { checkPropertyVectors, parseProperties } from './run-properties';
 import { resolveWords } from './run-words';
 
@@ -43,10 +36,7 @@ export interface PreparedRun {
 }
 
 export async function prepareRun(params: AnalyzeParamsResolved, store: ProjectStore): Promise<PreparedRun> {
-  await store.requireItem('model', params.model);
-  await store.requireItem('corpus', params.corpus);
-  const modelDir = store.itemDir('model', params.model);
-  const corpusDir = store.itemDir('corpus', params.corpus);
+  const { modelDir, corpusDir } = await runItemDirs(store, params);
 
   const arch = (await readModelMeta(modelDir)).architecture;
   const layers = arch.layers.length;
@@ -62,23 +52,11 @@ export async function prepareRun(params: AnalyzeParamsResolved, store: ProjectSt
   const vocab = await readVocabularyJson(path.join(modelDir, MODEL_FILES.vocab));
   const index = indexVocabulary(vocab);
   const words = resolveWords(params.words, index.id, params.model);
-  // A corpus imported before the frequency set existed gets it now (the run writes to the project anyway).
-  await ensureFrequencyClassSet(corpusDir, { withWriteLock: (fn) => store.withWriteLock(fn), strict: true });
-  // The corpus's <unk> (the freq-unk class) is the model's unknown-word token, whatever the vocabulary calls it.
-  const classIndex = index.id.has(UNK) ? index.id : new Map([...index.id, [UNK, index.unkId]]);
-  const classes = await resolveClasses(corpusDir, params.corpus, params.classSets, classIndex);
+  const classes = await runClasses(store, corpusDir, params, index);
   const parsed = parseProperties(params.properties, classes);
   const warnings = [...classes.warnings];
 
-  // Reading weights needs a tfjs backend in this thread; the plain JS one starts at once.
-  const backend = await selectBackend('cpu');
-  const loaded = await loadLanguageModel(modelDir);
-  let weights: RnnLmWeights;
-  try {
-    weights = extractWeights(loaded.model);
-  } finally {
-    loaded.model.dispose();
-  }
+  const { weights, versions } = await loadModelWeights(modelDir);
   const embeddings: Mat = { data: weights.embedding, rows: weights.vocabSize, cols: weights.embeddingDim };
   const properties = checkPropertyVectors(parsed, classes.words, vocab.words, embeddings, warnings);
   if (params.normalize === 'equal-variance') {
@@ -89,7 +67,6 @@ export async function prepareRun(params: AnalyzeParamsResolved, store: ProjectSt
     }
   }
 
-  const splitTokens = await encodeSplit(corpusDir, params.split, index);
-  if (splitTokens.length === 0) throw new UserError(`the ${params.split} split of corpus '${params.corpus}' is empty`);
-  return { modelDir, weights, vocab, embeddings, splitTokens, layer, state, classes, words, properties, versions: backend.versions, warnings };
+  const splitTokens = await runSplitTokens(corpusDir, params, index);
+  return { modelDir, weights, vocab, embeddings, splitTokens, layer, state, classes, words, properties, versions, warnings };
 }

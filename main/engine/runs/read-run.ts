@@ -4,11 +4,11 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { decayModelsOfDelays } from '../analysis/decay-models';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { readNpy, type NpyArray } from '../project';
 import { parseJsonText, readTextFile, validateJson } from '../project/read-json';
 import { ITEM_META_FILE } from '../project/layout';
-import { isPartialRunJson, partialRunProblem } from '../project/project-store';
+import { isPartialRunJson, partialRunProblem, runKindOf } from '../project/project-store';
 import {
   PartialRunRecordSchema,
   RUN_ARRAY_FILES,
@@ -33,6 +33,13 @@ export interface RunData {
 export async function readRunRecord(dir: string): Promise<RunRecord> {
   const file = path.join(dir, ITEM_META_FILE.run);
   const value = parseJsonText(file, await readTextFile(file, 'run.json'));
+  if (runKindOf(value) === 'ablation') {
+    const id = (value as { id?: unknown }).id;
+    throw new UserError(
+      `run '${typeof id === 'string' ? id : path.basename(dir)}' is a context ablation, not a state-gradient sweep: it has no Ḡ, spectra or ` +
+        'sweep findings (use a sweep here; an ablation is read with runShowAblation, or beside a sweep with findings --ablation)',
+    );
+  }
   const probe = z.object({ schemaVersion: z.number().int() }).safeParse(value);
   if (probe.success && probe.data.schemaVersion > RUN_SCHEMA_VERSION) {
     throw new UserError(

@@ -3,7 +3,7 @@
 // it is `set/class`. Properties may always use the qualified `set/class` form as well.
 import type { ClassWords } from '../analysis';
 import { listClassSets, readClassSet } from '../corpus';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import type { RunClass } from '../../../shared/schemas/run';
 
 export interface ResolvedClasses {

@@ -3,7 +3,7 @@
 // built are errors; the default ones (the paper's, when the corpus has the `paper` class
 // set) are skipped with a warning, e.g. when a corpus has no singular/plural tags.
 import { BUILTIN_PROPERTIES, parsePropertySpec, propertyVector, type ClassWords, type Mat, type PropertySpec } from '../analysis';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import type { ResolvedClasses } from './run-classes';
 
 const PAPER_SET = 'paper';

@@ -13,6 +13,7 @@ import {
   type RunRecord,
 } from '../../../shared/schemas/run';
 import type { PreparedRun } from './prepare-run';
+import type { SweepPathRecord } from '../gradients/tensor-path/tensor-share';
 import type { SummarisedRun } from './summarise-accumulation';
 
 export function runConfig(params: AnalyzeParamsResolved, prep: PreparedRun, workers: number): RunConfig {
@@ -35,6 +36,15 @@ export function runConfig(params: AnalyzeParamsResolved, prep: PreparedRun, work
     properties: prep.properties.map((p) => ({ name: p.name, classA: p.classA, classB: p.classB })),
     vectors: 0, // filled in from the summary
   };
+}
+
+/** run.json's record of the sweep path (absent for a merge of shards: they may have run on different paths). */
+function sweepSoftware(sweep: SweepPathRecord | undefined): Partial<RunRecord['software']> {
+  if (!sweep) return {};
+  const device = sweep.device
+    ? { deviceMemoryMB: sweep.device.memoryMB, deviceMemorySource: sweep.device.memorySource, chunkStreams: sweep.device.chunkStreams }
+    : {};
+  return { path: sweep.path, pathReason: sweep.reason, ...device };
 }
 
 export interface RunTimes {
@@ -89,6 +99,7 @@ export function recordWithoutSummary(
       workers: acc.workers,
       platform: `${process.platform}-${process.arch}`,
       cpus: os.availableParallelism(),
+      ...sweepSoftware(acc.sweep),
     },
     timings: {
       ...input.times,

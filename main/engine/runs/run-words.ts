@@ -1,13 +1,11 @@
 // The chosen words of a run, mapped through the model's vocabulary. Unknown words are an
 // error naming them (with the lower-case form when that one exists: corpora are lower-cased
 // by default, so 'John' is usually 'john').
-import { MAX_WORDS } from '../gradients';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import type { RunConfig } from '../../../shared/schemas/run';
 
 export function resolveWords(words: readonly string[] | undefined, vocabIndex: ReadonlyMap<string, number>, modelId: string): RunConfig['words'] {
   const list = [...new Set((words ?? []).map((w) => w.trim()).filter((w) => w !== ''))];
-  if (list.length > MAX_WORDS) throw new UserError(`at most ${MAX_WORDS} words can be tracked, got ${list.length}`);
   const unknown = list.filter((w) => !vocabIndex.has(w));
   if (unknown.length) {
     const shown = unknown.map((w) => {

@@ -3,7 +3,7 @@
 // marker is the only information about the target, and it is K tokens back (unless the
 // spec asks for the control corpus, where the target's class is a fresh coin flip).
 import type { SplitName } from '../../../shared/schemas/corpus';
-import { mulberry32, type Rng } from '../model/seeded-random';
+import { mulberry32, type Rng } from '../seeded-random';
 import { type SyntheticSpec, type SyntheticWords, checkSpec, syntheticWords } from './spec';
 
 export type MarkerClass = 'a' | 'b';

@@ -4,7 +4,7 @@
 // about 10–20 s and learn the memory for K = 2–8 (see verdict.ts and the integration test).
 // Longer spans need more (scaledDefaults): the target is only learnt from marker–target
 // pairs inside one BPTT window, and a memory over K steps takes longer to find.
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import type { BackendPreference } from '../model/backend';
 import { DEFAULT_SPAN, DEFAULT_SPEC, type SyntheticSpec, checkSpec } from './spec';
 import { DEFAULT_THRESHOLDS, type VerdictThresholds, verdictMaxDelay } from './verdict';

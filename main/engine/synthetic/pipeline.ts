@@ -4,13 +4,13 @@
 // The corpus, the model and the run share one id. The three are one operation: when a step
 // fails or is cancelled, the items already added are deleted again.
 import path from 'node:path';
-import type { TrainConfigInput, TrainProgress, TrainResult, TrainTaskParams } from '../../../shared/schemas/model';
+import type { TrainConfigInput, TrainResult, TrainTaskParams } from '../../../shared/schemas/model';
 import type { AnalyzeProgress } from '../../../shared/schemas/run';
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 import { runInWorker } from '../jobs/run-in-worker';
 import { type ProjectStore, openProject, writeJsonAtomic } from '../project';
 import type { ItemKind } from '../../../shared/schemas/project';
-import { runAnalysis } from '../runs';
+import { runTasks } from '../runs/tasks';
 import { PROPERTY_SPEC, SYNTHETIC_CLASS_SET_ID } from './class-set';
 import type { EntropyFloor } from './entropy-floor';
 import type { ProfileRow } from './memory-profile';
@@ -20,6 +20,8 @@ import type { SyntheticSpec } from './spec';
 import { syntheticWords } from './spec';
 import { type SyntheticVerdict, syntheticVerdict } from './verdict';
 import { writeSyntheticCorpus } from './write-corpus';
+import { CancelToken } from '../cancel-token';
+import { modelTasks } from '../model/tasks';
 
 export type SyntheticPhase = 'corpus' | 'train' | 'analyze' | 'verdict';
 
@@ -35,6 +37,7 @@ export interface SyntheticControl {
   onProgress?: (p: SyntheticProgress) => void;
   /** one line per finished step, for people */
   onLog?: (line: string) => void;
+  /** the caller's cancel (the CLI's Ctrl-C), turned into the CancelToken that goes to every worker */
   signal?: AbortSignal;
 }
 
@@ -87,6 +90,7 @@ export async function runSyntheticBenchmark(
 ): Promise<SyntheticBenchmarkResult> {
   const t0 = performance.now();
   const o = resolveOptions(options);
+  const cancel = CancelToken.fromSignal(control.signal);
   const store = await openProject(path.resolve(o.projectDir));
   for (const kind of ['corpus', 'model', 'run'] as const) {
     if (await store.has(kind, o.id)) {
@@ -102,7 +106,7 @@ export async function runSyntheticBenchmark(
   try {
     const stepCorpus = performance.now();
     report('corpus', 0, 'generating and importing the corpus');
-    const corpus = await store.stageItem('corpus', o.id, (dir) => writeSyntheticCorpus(o, dir), { name: o.name, signal: control.signal });
+    const corpus = await store.stageItem('corpus', o.id, (dir) => writeSyntheticCorpus(o, dir), { name: o.name, cancel });
     created.push('corpus');
     const corpusSeconds = seconds(stepCorpus);
     log(
@@ -111,13 +115,14 @@ export async function runSyntheticBenchmark(
     );
 
     const stepTrain = performance.now();
-    const trained = await train(store, o, control, report);
+    const trained = await train(store, o, cancel, report);
     created.push('model');
     const trainSeconds = seconds(stepTrain);
     log(`model '${o.id}': valid perplexity ${trained.bestValidPerplexity?.toFixed(3)} after ${trained.epochsRun} epochs, ${trainSeconds.toFixed(1)} s`);
 
     const stepAnalyze = performance.now();
-    const analysis = await runAnalysis(
+    const analysis = await runInWorker(
+      runTasks.sweep,
       {
         project: store.dir,
         model: o.id,
@@ -132,7 +137,7 @@ export async function runSyntheticBenchmark(
         workers: o.workers,
       },
       {
-        signal: control.signal,
+        cancel,
         onProgress: (p: AnalyzeProgress) => report('analyze', analyzeFraction(p), `analysis: ${p.label}`, p.secondsLeft),
       },
     );
@@ -216,7 +221,7 @@ function analyzeFraction(p: AnalyzeProgress): number {
 async function train(
   store: ProjectStore,
   o: ResolvedOptions,
-  control: SyntheticControl,
+  cancel: CancelToken,
   report: (phase: SyntheticPhase, within: number, label: string, secondsLeft?: number | null) => void,
 ): Promise<TrainResult> {
   const w = syntheticWords(o.spec);
@@ -251,15 +256,15 @@ async function train(
         config,
         backend: o.backend,
       };
-      return runInWorker<TrainResult, TrainProgress>('train', params, {
-        signal: control.signal,
+      return runInWorker(modelTasks.train, params, {
+        cancel,
         onProgress: (p) => {
           const within = (p.epoch - 1 + (p.phase === 'valid' ? 1 : p.batch / Math.max(1, p.batchesPerEpoch))) / p.epochs;
           report('train', within, `training: epoch ${p.epoch}/${p.epochs}, ${Math.round(p.tokensPerSecond)} tokens/s`, p.secondsLeft);
         },
       });
     },
-    { name: o.name, signal: control.signal },
+    { name: o.name, cancel },
   );
   return meta;
 }

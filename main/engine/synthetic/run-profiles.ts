@@ -3,8 +3,8 @@
 import path from 'node:path';
 import type { DelayStack } from '../analysis';
 import { dot, propertyVector } from '../analysis';
-import { UserError } from '../jobs/errors';
-import { extractWeights, loadLanguageModel, selectBackend } from '../model';
+import { UserError } from '../errors';
+import { loadModelWeights } from '../model/load-weights';
 import type { NpyData } from '../project';
 import { readRun } from '../runs';
 import { MARKER_UNION_CLASS, PROPERTY_NAME, SYNTHETIC_CLASS_SET_ID } from './class-set';
@@ -40,14 +40,8 @@ export async function runProfiles(runDir: string, modelDir: string, spec: Synthe
   const classG = await run.readArray('classG');
 
   // Only the embedding matrix is needed; keep whatever backend this thread already runs.
-  await selectBackend('auto');
-  const loaded = await loadLanguageModel(modelDir);
-  let weights;
-  try {
-    weights = extractWeights(loaded.model);
-  } finally {
-    loaded.model.dispose();
-  }
+  const loaded = await loadModelWeights(modelDir, 'auto');
+  const weights = loaded.weights;
   const w = syntheticWords(spec);
   const pv = propertyVector(
     { name: PROPERTY_NAME, classA: CLASS_NAMES.markerA, classB: CLASS_NAMES.markerB },

@@ -6,7 +6,7 @@
 // next marker at most K+1+G tokens later, so memory must end there; the random gap keeps the
 // model from predicting the next marker by a fixed period; several words per class make
 // d = ē_A − ē_B a difference of class means, as for the paper's properties.
-import { UserError } from '../jobs/errors';
+import { UserError } from '../errors';
 
 export interface SyntheticSpec {
   /** K: the target is exactly K tokens after its marker (K ≥ 1). */

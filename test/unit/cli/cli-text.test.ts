@@ -6,49 +6,19 @@
 // link (defect 1). The same commands run as the real `mnemoscope` in test/integration.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerProject } from '../../../main/cli/commands/project';
 import { registerCorpus } from '../../../main/cli/commands/corpus';
 import { registerExport } from '../../../main/cli/commands/export';
 import { printable, shown } from '../../../main/cli/terminal-text';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
-import { analyzeRun } from '../../../main/engine/runs';
+import { sweepTask } from '../../../main/engine/runs';
 import { makeRunProject, type RunProject } from '../runs/helpers';
 import { tempDir } from '../contract/helpers';
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCliInProcess, type Ran } from './in-process';
 
 /** Runs `mnemoscope <args>` in this process, as main/cli/index.ts would, and captures its output. */
-async function mnemoscope(...args: string[]): Promise<Ran> {
-  const program = new Command().name('mnemoscope').exitOverride();
-  registerProject(program);
-  registerCorpus(program);
-  registerExport(program);
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    process.exitCode = 0;
-    await program.parseAsync(['node', 'mnemoscope', ...args]);
-    return { code: Number(process.exitCode ?? 0), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = 0;
-  }
-}
+const mnemoscope = (...args: string[]): Promise<Ran> => runCliInProcess([registerProject, registerCorpus, registerExport], args);
 
 const ESC = '\u001b';
 const hostile = `a\nb${ESC}[31mred`;
@@ -99,7 +69,7 @@ describe('commands on a project with a run', () => {
   let p: RunProject;
   beforeAll(async () => {
     p = await makeRunProject({ models: [{ id: 'm', embeddingDim: 6, units: [5] }] });
-    await analyzeRun({ project: p.dir, corpus: 'c', model: 'm', id: 'r1', streams: 2, maxTokens: 80, maxDelay: 3, groups: 2, workers: 0 }, inProcessContext());
+    await sweepTask({ project: p.dir, corpus: 'c', model: 'm', id: 'r1', streams: 2, maxTokens: 80, maxDelay: 3, groups: 2, workers: 0 }, inProcessContext());
   });
   afterAll(async () => {
     await p?.cleanup();

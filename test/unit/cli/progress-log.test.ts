@@ -8,7 +8,7 @@ import { acceptQuiet, runCommand, type CommandIO } from '../../../main/cli/comma
 import { progressLine, renderBar, type ProgressOptions } from '../../../main/cli/progress-bar';
 import { trainProgress } from '../../../main/cli/commands/model';
 import type { TrainProgress } from '../../../shared/schemas/model';
-import { UserError } from '../../../main/engine/jobs/errors';
+import { UserError } from '../../../main/engine/errors';
 
 /** A stand-in for stderr that records what is written, a clock the test moves, and the first line's timer. */
 function fakeStderr(terminal: boolean) {

@@ -2,7 +2,7 @@
 // with a message, listeners that fail or leave, history.
 import { describe, expect, it, vi } from 'vitest';
 import { JobManager, type JobContext, type JobRunner } from '../../../main/engine/jobs/job-manager';
-import { JobCancelledError, UserError } from '../../../main/engine/jobs/errors';
+import { UserError } from '../../../main/engine/errors';
 import { estimateSecondsLeft } from '../../../main/engine/jobs/eta';
 import type { EngineEvent, JobEndEvent } from '../../../shared/events';
 import { gate } from './helpers';
@@ -12,7 +12,7 @@ function stepper(steps: number, hold?: Promise<void>): JobRunner<{ label: string
   return async (params, ctx: JobContext) => {
     await hold;
     for (let i = 1; i <= steps; i++) {
-      if (ctx.signal.aborted) throw new JobCancelledError();
+      ctx.cancel.throwIfCancelled();
       await new Promise((r) => setImmediate(r));
       ctx.progress({ detail: { step: i }, fraction: i / steps, label: `${params.label} ${i}` });
       ctx.log(`step ${i}`);

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { importCorpus } from '../../../main/engine/corpus/import-corpus';
-import { JobCancelledError, UserError } from '../../../main/engine/jobs/errors';
+import { UserError } from '../../../main/engine/errors';
 import type { JobRunner } from '../../../main/engine/jobs/job-manager';
 import type { Engine } from '../../../main/engine/handlers/create-engine';
 import { serveConnection } from '../../../main/server/connection';
@@ -83,7 +83,7 @@ describe('a job over an in-memory transport pair', () => {
   it('cancel → cancelled, once; cancelling again says it was not running', async () => {
     const { api } = await connect(async (_params, ctx) => {
       for (let i = 0; ; i++) {
-        if (ctx.signal.aborted) throw new JobCancelledError();
+        ctx.cancel.throwIfCancelled();
         ctx.progress({ detail: { i }, fraction: null, label: `step ${i}` });
         await new Promise((r) => setTimeout(r, 2));
       }

@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { dispatch } from '../../../main/engine/handlers/dispatch';
 import type { Handlers } from '../../../main/engine/handlers/types';
-import { JobCancelledError, UserError, WorkerError } from '../../../main/engine/jobs/errors';
+import { JobCancelledError, UserError, WorkerError } from '../../../main/engine/errors';
 import { PROCEDURE_NAMES } from '../../../shared/names';
 import { procedures } from '../../../shared/contract';
 import type { Reply } from '../../../shared/call-error';

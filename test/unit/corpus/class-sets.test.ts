@@ -6,7 +6,7 @@ import { builtinClassSets } from '../../../main/engine/corpus/builtin-class-sets
 import { listClassSets, readClassSet, writeClassSet } from '../../../main/engine/corpus/class-set-store';
 import { classSetFromWordList } from '../../../main/engine/corpus/word-list-classes';
 import { readWordTagProfiles } from '../../../main/engine/corpus/word-tags';
-import { UserError } from '../../../main/engine/jobs/errors';
+import { UserError } from '../../../main/engine/errors';
 import { FIXTURES, stagingDir, tempDir, writeFile } from './helpers';
 
 async function importTriple(file: string, extra: { tagset?: 'upos' } = {}): Promise<string> {

@@ -7,7 +7,7 @@ import { ConlluSentenceReader, parseConlluRow } from '../../../main/engine/corpu
 import { readUserFile } from '../../../main/engine/corpus/user-file-reader';
 import { detectTagging, UNTAGGED } from '../../../main/engine/corpus/tagging';
 import type { SourceSentence } from '../../../main/engine/corpus/source-sentence';
-import { UserError } from '../../../main/engine/jobs/errors';
+import { UserError } from '../../../main/engine/errors';
 import { FIXTURES, tempDir, writeFile } from './helpers';
 
 async function sentencesOf(...args: Parameters<typeof readUserFile>): Promise<SourceSentence[]> {

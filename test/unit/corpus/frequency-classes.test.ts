@@ -18,7 +18,7 @@ import { buildVocabulary } from '../../../main/engine/corpus/vocabulary';
 import { createProject, openProject, type ProjectStore } from '../../../main/engine/project';
 import type { Engine } from '../../../main/engine/handlers/create-engine';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
-import { analyzeRun } from '../../../main/engine/runs';
+import { sweepTask } from '../../../main/engine/runs';
 import { testEngine } from '../contract/helpers';
 import { makeRunProject } from '../runs/helpers';
 import { stagingDir, tempDir, writeFile } from './helpers';
@@ -254,7 +254,7 @@ describe('a sweep on a corpus imported before the frequency set existed', () => 
       vocab.unk = '<UNK>';
       await fs.writeFile(vocabFile, JSON.stringify(vocab));
 
-      const { record } = await analyzeRun(
+      const { record } = await sweepTask(
         { project: p.dir, model: 'm', corpus: 'c', id: 'r', streams: 2, maxTokens: 40, maxDelay: 2, groups: 2, workers: 0 },
         inProcessContext(() => {}),
       );

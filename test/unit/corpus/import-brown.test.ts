@@ -12,7 +12,7 @@ import {
 import { loadBrown } from '../../../main/engine/corpus/brown-reader';
 import { BROWN_SPLIT_RULE } from '../../../main/engine/corpus/brown-split';
 import { buildVocabulary, indexVocabulary } from '../../../main/engine/corpus/vocabulary';
-import { UserError } from '../../../main/engine/jobs/errors';
+import { UserError } from '../../../main/engine/errors';
 import { listTree, stagingDir } from './helpers';
 
 describe('importing a Brown slice', () => {

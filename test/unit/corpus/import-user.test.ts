@@ -5,11 +5,12 @@ import path from 'node:path';
 import { importCorpus, ratioCounts } from '../../../main/engine/corpus/import-corpus';
 import { readCorpusManifest, readSplitSentences, readSplitTagged, encodeSplit, trainTypeCounts } from '../../../main/engine/corpus/corpus-reader';
 import { buildVocabulary, indexVocabulary } from '../../../main/engine/corpus/vocabulary';
-import { JobCancelledError, UserError } from '../../../main/engine/jobs/errors';
+import { JobCancelledError, UserError } from '../../../main/engine/errors';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
 import { importCorpusTask } from '../../../main/engine/corpus/import-task';
 import type { ImportProgress } from '../../../main/engine/corpus/import-corpus';
 import { FIXTURES, listTree, stagingDir, tempDir, writeFile } from './helpers';
+import { CancelToken } from '../../../main/engine/cancel-token';
 
 const NO_PREP = { lowercase: false, numbers: false, eos: false };
 
@@ -141,7 +142,10 @@ describe('importing user corpora', () => {
     const f = await writeFile(dir, 'c.txt', 'a b c\n'.repeat(100_000));
     const { parent, out } = await stagingDir();
     let calls = 0;
-    const run = importCorpus({ kind: 'file', path: f }, { id: 'c', isCancelled: () => ++calls > 3 }, out);
+    const cancel = CancelToken.create();
+    const run = importCorpus({ kind: 'file', path: f }, { id: 'c', cancel }, out, () => {
+      if (++calls > 3) cancel.cancel();
+    });
     await expect(run).rejects.toBeInstanceOf(JobCancelledError);
     expect(await listTree(parent)).toEqual(['staging']);
   });
@@ -154,11 +158,11 @@ describe('importing user corpora', () => {
     const m = await importCorpusTask({ source: { kind: 'file', path: f }, options: { id: 't' }, outDir: out }, inProcessContext((p) => seen.push(p)));
     expect(m.stats.splits.train.sentences).toBe(80_000);
     expect(seen.length).toBeGreaterThan(2);
-    const aborted = new AbortController();
-    aborted.abort();
+    const cancelled = CancelToken.create();
+    cancelled.cancel();
     const again = await stagingDir();
     await expect(
-      importCorpusTask({ source: { kind: 'file', path: f }, options: { id: 't' }, outDir: again.out }, inProcessContext(undefined, aborted.signal)),
+      importCorpusTask({ source: { kind: 'file', path: f }, options: { id: 't' }, outDir: again.out }, inProcessContext(undefined, cancelled)),
     ).rejects.toBeInstanceOf(JobCancelledError);
     expect(await listTree(again.out)).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { readLineBatches, firstNonEmptyLines } from '../../../main/engine/corpus/text-lines';
-import { UserError } from '../../../main/engine/jobs/errors';
+import { UserError } from '../../../main/engine/errors';
 import { tempDir, writeFile } from './helpers';
 
 async function allLines(file: string): Promise<string[]> {

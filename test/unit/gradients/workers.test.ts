@@ -1,9 +1,10 @@
 // The worker path: streams divided between 2 worker threads (wasm backend each), partial
 // sums merged; equals the in-process reference run; progress is reported; cancel stops it.
 import { describe, expect, it } from 'vitest';
-import { JobCancelledError } from '../../../main/engine/jobs/errors';
+import { JobCancelledError } from '../../../main/engine/errors';
 import { accumulateStateGradients, groupBlocks, meanGradients } from '../../../main/engine/gradients/parallel-driver';
 import { randomModel, randomTokens, relError } from './reference-lstm';
+import { CancelToken } from '../../../main/engine/cancel-token';
 
 describe('accumulateStateGradients in worker threads', () => {
   it('2 workers give the same Ḡ, class and word sums as one in-process run', async () => {
@@ -39,12 +40,12 @@ describe('accumulateStateGradients in worker threads', () => {
   it('cancel stops the workers with JobCancelledError', async () => {
     const w = randomModel(63, 50, 32, [32], 'sigmoid', 0.2);
     const tokens = randomTokens(64, 40000, 50);
-    const ac = new AbortController();
+    const cancel = CancelToken.create();
     const started = performance.now();
     const run = accumulateStateGradients(w, tokens, { streams: 4, backend: 'wasm' }, {
       workers: 2,
-      signal: ac.signal,
-      onProgress: () => ac.abort(),
+      cancel,
+      onProgress: () => cancel.cancel(),
     });
     await expect(run).rejects.toBeInstanceOf(JobCancelledError);
     expect(performance.now() - started).toBeLessThan(60_000);

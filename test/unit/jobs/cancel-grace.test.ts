@@ -5,8 +5,10 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobCancelledError } from '../../../main/engine/jobs/errors';
+import { JobCancelledError } from '../../../main/engine/errors';
 import { CANCEL_GRACE_ENV, CANCEL_GRACE_MS, WORKER_SCRIPT_ENV, cancelGraceMs, runInWorker } from '../../../main/engine/jobs/run-in-worker';
+import { CancelToken } from '../../../main/engine/cancel-token';
+import { defineTask } from '../../../main/engine/jobs/task-context';
 
 let dir: string;
 let stuck: string;
@@ -40,11 +42,11 @@ afterAll(async () => {
 
 describe('cancelling a task that does not stop', () => {
   it('terminates its worker after the grace time and ends the run as cancelled', async () => {
-    const abort = new AbortController();
+    const cancel = CancelToken.create();
     const started = Date.now();
     const run = withEnv({ [WORKER_SCRIPT_ENV]: stuck }, async () => {
-      const p = runInWorker('import-model', {}, { signal: abort.signal, cancelGraceMs: 200 });
-      setTimeout(() => abort.abort(), 100);
+      const p = runInWorker(defineTask<object, unknown>('import-model'), {}, { cancel, cancelGraceMs: 200 });
+      setTimeout(() => cancel.cancel(), 100);
       return p;
     });
     const err = await run.then(

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/engine/model/backend';
 import { softmaxCrossEntropy } from '../../../main/engine/model/softmax-xent';
-import { mulberry32 } from '../../../main/engine/model/seeded-random';
+import { mulberry32 } from '../../../main/engine/seeded-random';
 import { maxRelativeError } from './helpers';
 
 describe.each(['wasm', 'cpu'] as const)('softmax cross-entropy on %s', (backend) => {

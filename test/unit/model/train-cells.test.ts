@@ -16,7 +16,7 @@ import { loadLanguageModel, readModelMeta } from '../../../main/engine/model/mod
 import { sgd } from '../../../main/engine/model/optimizer';
 import { evaluatePerplexity } from '../../../main/engine/model/perplexity';
 import { buildRnnLm, modelTensors } from '../../../main/engine/model/rnn-lm';
-import { mulberry32 } from '../../../main/engine/model/seeded-random';
+import { mulberry32 } from '../../../main/engine/seeded-random';
 import { architectureFor, trainLanguageModel } from '../../../main/engine/model/train-loop';
 import { trainStep } from '../../../main/engine/model/train-step';
 import { TrainConfigRequestSchema, TrainConfigSchema, TrainTaskParamsSchema } from '../../../shared/schemas/model';

@@ -10,8 +10,9 @@ import { inProcessContext } from '../../../main/engine/jobs/task-context';
 import { evaluateTask } from '../../../main/engine/model/evaluate-task';
 import { readModelMeta } from '../../../main/engine/model/model-files';
 import { trainTask } from '../../../main/engine/model/train-task';
-import type { TrainProgress, TrainResult, TrainTaskParams } from '../../../shared/schemas/model';
+import type { TrainProgress, TrainTaskParams } from '../../../shared/schemas/model';
 import { grammarStream } from './helpers';
+import { modelTasks } from '../../../main/engine/model/tasks';
 
 let root: string;
 let corpusDir: string;
@@ -47,7 +48,7 @@ describe('train task', () => {
       config: { embeddingDim: 8, hiddenSize: 16, vocabSize: 50, batchSize: 4, bptt: 10, epochs: 2 },
       backend: 'wasm',
     };
-    const r = await runInWorker<TrainResult, TrainProgress>('train', params, { onProgress: (p) => events.push(p) });
+    const r = await runInWorker(modelTasks.train, params, { onProgress: (p) => events.push(p) });
     expect(r).toMatchObject({ checkpointSaved: true, epochsRun: 2, cancelled: false });
     expect(r.backend).toMatch(/^wasm/);
     expect(events.some((e) => e.phase === 'valid' && e.epoch === 2)).toBe(true);

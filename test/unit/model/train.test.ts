@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobCancelledError } from '../../../main/engine/jobs/errors';
+import { JobCancelledError } from '../../../main/engine/errors';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
 import { selectBackend } from '../../../main/engine/model/backend';
 import { batchify, windowAt } from '../../../main/engine/model/batchify';
@@ -15,12 +15,13 @@ import { buildRnnLm, modelTensors } from '../../../main/engine/model/rnn-lm';
 import { loadLanguageModel, readModelMeta } from '../../../main/engine/model/model-files';
 import { adam, sgd } from '../../../main/engine/model/optimizer';
 import { evaluatePerplexity } from '../../../main/engine/model/perplexity';
-import { mulberry32 } from '../../../main/engine/model/seeded-random';
+import { mulberry32 } from '../../../main/engine/seeded-random';
 import { architectureFor, learningRateAt, trainLanguageModel } from '../../../main/engine/model/train-loop';
 import { trainStep } from '../../../main/engine/model/train-step';
 import type { TrainProgress, TrainResult } from '../../../shared/schemas/model';
 import { TrainConfigSchema } from '../../../shared/schemas/model';
 import { grammarStream, tokenStream } from './helpers';
+import { CancelToken } from '../../../main/engine/cancel-token';
 
 const { tokens, words } = grammarStream(3200);
 const vocab = { words, unk: '<unk>', eos: '<eos>' };
@@ -143,13 +144,9 @@ describe('training', () => {
     const outDir = path.join(root, 'cancel');
     const config = TrainConfigSchema.parse({ ...small, epochs: 5 });
     let epochsDone = 0;
-    const ctx = {
-      progress: (p: TrainProgress) => {
-        if (p.phase === 'valid') epochsDone++;
-      },
-      log: () => {},
-      isCancelled: () => epochsDone >= 2,
-    };
+    const ctx = inProcessContext<TrainProgress>((p) => {
+      if (p.phase === 'valid' && ++epochsDone >= 2) ctx.cancel.cancel();
+    });
     const err = await trainLanguageModel({ train, valid, vocab, config, outDir, backend }, ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobCancelledError);
     const partial = (err as JobCancelledError).partial as TrainResult;
@@ -165,9 +162,15 @@ describe('training', () => {
     const none = path.join(root, 'cancel-early');
     const err2 = await trainLanguageModel(
       { train, valid, vocab, config, outDir: none, backend },
-      inProcessContext(undefined, AbortSignal.abort()),
+      inProcessContext(undefined, cancelledToken()),
     ).catch((e: unknown) => e);
     expect(((err2 as JobCancelledError).partial as TrainResult).checkpointSaved).toBe(false);
     await expect(fs.readdir(none)).rejects.toThrow(/ENOENT/);
   });
 });
+
+function cancelledToken(): CancelToken {
+  const t = CancelToken.create();
+  t.cancel();
+  return t;
+}

@@ -6,7 +6,7 @@ import { locateJsonError } from '../../../main/engine/project/json-error';
 import { parseJsonText, readJsonFile } from '../../../main/engine/project/read-json';
 import { upgradeManifest } from '../../../main/engine/project/manifest';
 import { createProject, openProject } from '../../../main/engine/project/project-store';
-import { UserError } from '../../../main/engine/jobs/errors';
+import { UserError } from '../../../main/engine/errors';
 import { ProjectManifestSchema } from '../../../shared/schemas/project';
 import { tempDir } from './helpers/temp-dirs';
 

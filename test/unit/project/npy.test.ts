@@ -12,7 +12,7 @@ import {
   writeNpy,
   type NpyData,
 } from '../../../main/engine/project/npy';
-import { UserError } from '../../../main/engine/jobs/errors';
+import { UserError } from '../../../main/engine/errors';
 import { tempDir } from './helpers/temp-dirs';
 
 const ascii = (s: string) => Array.from(s, (c) => c.charCodeAt(0));

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveOutputTarget, writeOutputFile } from '../../../main/engine/project/output-file';
-import { isUserError } from '../../../main/engine/jobs/errors';
+import { isUserError } from '../../../main/engine/errors';
 import { tempDir } from './helpers/temp-dirs';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

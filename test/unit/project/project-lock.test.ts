@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { createProject, openProject } from '../../../main/engine/project/project-store';
 import { pidAlive } from '../../../main/engine/project/project-lock';
-import { UserError } from '../../../main/engine/jobs/errors';
+import { UserError } from '../../../main/engine/errors';
 import { tempDir } from './helpers/temp-dirs';
 import { spawnHelper } from './helpers/child';
 

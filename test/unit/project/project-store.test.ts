@@ -4,9 +4,10 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createProject, openProject, type ProjectStore } from '../../../main/engine/project/project-store';
-import { JobCancelledError, UserError } from '../../../main/engine/jobs/errors';
+import { JobCancelledError, UserError } from '../../../main/engine/errors';
 import { ProjectManifestSchema } from '../../../shared/schemas/project';
 import { tempDir } from './helpers/temp-dirs';
+import { CancelToken } from '../../../main/engine/cancel-token';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -177,13 +178,13 @@ describe('stageItem', () => {
   it('a cancelled stage is discarded', async () => {
     const dir = await tempDir();
     const store = await createProject(dir, 'P');
-    const ac = new AbortController();
+    const cancel = CancelToken.create();
     const err = await rejection(
       store.stageItem('model', 'm', async (staging) => {
         await fs.writeFile(path.join(staging, 'weights.bin'), 'x');
-        ac.abort();
+        cancel.cancel();
         return 1;
-      }, { signal: ac.signal }),
+      }, { cancel }),
     );
     expect(err).toBeInstanceOf(JobCancelledError);
     expect(await ls(path.join(dir, 'models'))).toEqual([]);

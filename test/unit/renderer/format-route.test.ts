@@ -43,10 +43,10 @@ describe('formatting', () => {
   it('counts, shares, sizes and parameter counts', () => {
     expect(formatCount(1160032.4)).toBe('1,160,032');
     expect(formatPercent(0.2409, 2)).toBe('24.09 %');
-    expect(formatBytes(512)).toBe('512 B');
-    expect(formatBytes(123088)).toBe('120 KB');
-    expect(formatBytes(50_000)).toBe('48.8 KB');
-    expect(formatBytes(3.4 * 1024 * 1024)).toBe('3.4 MB');
+    expect(formatBytes(512)).toBe('512 bytes');
+    expect(formatBytes(123088)).toBe('120 KiB');
+    expect(formatBytes(50_000)).toBe('49 KiB');
+    expect(formatBytes(3.4 * 1024 * 1024)).toBe('3.4 MiB');
     expect(formatParams(845)).toBe('845');
     expect(formatParams(30772)).toBe('30.8 k');
     expect(formatParams(3538704)).toBe('3.54 M');

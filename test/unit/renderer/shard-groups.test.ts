@@ -9,6 +9,7 @@ const run = (id: string, shard?: [number, number], over: Partial<RunListing> = {
   name: id,
   created: '2026-01-01T00:00:00.000Z',
   missing: {},
+  kind: 'sweep',
   model: 'm',
   corpus: 'c',
   ...(shard && { shard: { index: shard[0], count: shard[1] } }),

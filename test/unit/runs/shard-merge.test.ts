@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meanGradients, mergeSums, resultFromSums } from '../../../main/engine/gradients';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
 import { openProject } from '../../../main/engine/project';
-import { analyzeRun, analyzeShard, mergeRuns, readPartialRunRecord, readRun, readRunRecord } from '../../../main/engine/runs';
+import { sweepTask, shardSweepTask, mergeTask, readPartialRunRecord, readRun, readRunRecord } from '../../../main/engine/runs';
 import { readPartialSums } from '../../../main/engine/runs/partial-run';
 import type { AnalyzeParams, AnalyzeProgress, RunArrayName } from '../../../shared/schemas/run';
 import { makeRunProject, type RunProject } from './helpers';
@@ -73,10 +73,10 @@ async function expectSameRun(mergedId: string, wholeId: string): Promise<void> {
 
 beforeAll(async () => {
   p = await makeRunProject({ sentences: 160 });
-  await analyzeRun(params('whole'), ctx());
-  await analyzeRun(params('whole-s', { sample: 50, seed: 7 }), ctx());
-  for (const [i, id] of shardIds('sh').entries()) await analyzeShard(params(id, { shard: { index: i + 1, count: N } }), ctx());
-  for (const [i, id] of shardIds('ss').entries()) await analyzeShard(params(id, { sample: 50, seed: 7, shard: { index: i + 1, count: N }, workers: 2 }), ctx());
+  await sweepTask(params('whole'), ctx());
+  await sweepTask(params('whole-s', { sample: 50, seed: 7 }), ctx());
+  for (const [i, id] of shardIds('sh').entries()) await shardSweepTask(params(id, { shard: { index: i + 1, count: N } }), ctx());
+  for (const [i, id] of shardIds('ss').entries()) await shardSweepTask(params(id, { sample: 50, seed: 7, shard: { index: i + 1, count: N }, workers: 2 }), ctx());
 }, 120_000);
 afterAll(async () => {
   await p.cleanup();
@@ -108,7 +108,7 @@ describe('analyze --shard', () => {
   });
 
   it('refuses more shards than streams', async () => {
-    await expect(analyzeShard(params('too-many', { shard: { index: 1, count: B + 1 } }), ctx())).rejects.toThrow(
+    await expect(shardSweepTask(params('too-many', { shard: { index: 1, count: B + 1 } }), ctx())).rejects.toThrow(
       `${B + 1} shards need at least ${B + 1} streams (the sweep has ${B})`,
     );
   });
@@ -116,7 +116,7 @@ describe('analyze --shard', () => {
 
 describe('merge', () => {
   it('merges N = 3 shards (in any order) into the unsharded run, arrays within 1e-5 relative', async () => {
-    const res = await mergeRuns({ project: p.dir, runs: ['sh-3', 'sh-1', 'sh-2'], id: 'merged', name: 'Merged' }, ctx());
+    const res = await mergeTask({ project: p.dir, runs: ['sh-3', 'sh-1', 'sh-2'], id: 'merged', name: 'Merged' }, ctx());
     expect(res.shards).toEqual(shardIds('sh'));
     await expectSameRun('merged', 'whole');
     // the shards are untouched and still partial runs
@@ -126,14 +126,14 @@ describe('merge', () => {
   });
 
   it('merges sampled shards (--sample positions drawn for the whole sweep, then split) into the sampled unsharded run', async () => {
-    await mergeRuns({ project: p.dir, runs: shardIds('ss'), id: 'merged-s' }, ctx());
+    await mergeTask({ project: p.dir, runs: shardIds('ss'), id: 'merged-s' }, ctx());
     await expectSameRun('merged-s', 'whole-s');
     const r = await readRunRecord((await openProject(p.dir)).itemDir('run', 'merged-s'));
     expect(r.counts.sources).toBe(50);
   });
 
   it('a merge missing a shard is refused, and its sums would not match (the tolerance can fail)', async () => {
-    await expect(mergeRuns({ project: p.dir, runs: ['sh-1', 'sh-3'], id: 'bad' }, ctx())).rejects.toThrow(
+    await expect(mergeTask({ project: p.dir, runs: ['sh-1', 'sh-3'], id: 'bad' }, ctx())).rejects.toThrow(
       "shard 2/3 is missing: the runs given are shards 1/3 'sh-1', 3/3 'sh-3'",
     );
     const store = await openProject(p.dir);
@@ -148,13 +148,13 @@ describe('merge', () => {
   });
 
   it('refuses shards that do not belong together, naming the run and the problem', async () => {
-    const merge = (runs: string[]) => mergeRuns({ project: p.dir, runs, id: 'bad' }, ctx());
+    const merge = (runs: string[]) => mergeTask({ project: p.dir, runs, id: 'bad' }, ctx());
     await expect(merge(['sh-1', 'ss-2', 'sh-3'])).rejects.toThrow(/run 'ss-2' \(shard 2\/3\) does not belong with run 'sh-1' \(shard 1\/3\): they differ in option sample/);
     await expect(merge(['sh-1', 'sh-2', 'sh-3', 'ss-2'])).rejects.toThrow(/does not belong with/);
     await expect(merge(['sh-1', 'whole'])).rejects.toThrow("run 'whole' is not a partial run (it was not swept with --shard): only shards are merged");
     await expect(merge(['sh-1', 'sh-1'])).rejects.toThrow('a run is named twice');
     await expect(merge(['sh-1', 'sh-2', 'sh-3', 'nope'])).rejects.toThrow("No run 'nope'");
-    await expect(mergeRuns({ project: p.dir, runs: shardIds('sh'), id: 'whole' }, ctx())).rejects.toThrow("already has a run 'whole'");
+    await expect(mergeTask({ project: p.dir, runs: shardIds('sh'), id: 'whole' }, ctx())).rejects.toThrow("already has a run 'whole'");
   });
 
   it('refuses a duplicate shard, a different number of shards, and a partial run from a newer version', async () => {
@@ -171,15 +171,15 @@ describe('merge', () => {
       });
     };
     await copy('sh-2', 'sh-2-again', () => {});
-    await expect(mergeRuns({ project: p.dir, runs: [...shardIds('sh'), 'sh-2-again'], id: 'bad' }, ctx())).rejects.toThrow(
+    await expect(mergeTask({ project: p.dir, runs: [...shardIds('sh'), 'sh-2-again'], id: 'bad' }, ctx())).rejects.toThrow(
       "runs 'sh-2' and 'sh-2-again' are both shard 2/3 of the sweep: name each shard once",
     );
     await copy('sh-2', 'sh-2-of-4', (j) => ((j.partial as { shard: { count: number } }).shard.count = 4));
-    await expect(mergeRuns({ project: p.dir, runs: ['sh-1', 'sh-2-of-4'], id: 'bad' }, ctx())).rejects.toThrow(
+    await expect(mergeTask({ project: p.dir, runs: ['sh-1', 'sh-2-of-4'], id: 'bad' }, ctx())).rejects.toThrow(
       "run 'sh-2-of-4' (shard 2/4) and run 'sh-1' (shard 1/3) are not shards of one sweep",
     );
     await copy('sh-3', 'sh-3-newer', (j) => ((j.partial as { version: number }).version = 99));
-    await expect(mergeRuns({ project: p.dir, runs: ['sh-1', 'sh-2', 'sh-3-newer'], id: 'bad' }, ctx())).rejects.toThrow(
+    await expect(mergeTask({ project: p.dir, runs: ['sh-1', 'sh-2', 'sh-3-newer'], id: 'bad' }, ctx())).rejects.toThrow(
       /a partial run written by a newer Mnemoscope \(partial run version 99, this one reads up to 1\); update Mnemoscope/,
     );
     const listed = await store.listRuns();

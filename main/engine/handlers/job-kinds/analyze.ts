@@ -1,13 +1,13 @@
-// The `analyze` job: a delay sweep run by main/engine/runs in its own worker thread (which
+// The `analyze` job: a delay sweep run by main/engine/runs/sweep-task.ts in its own worker thread (which
 // spreads the accumulation over further workers) and saved as runs/<id>/. The run is built
 // in a staging folder, so a failed or cancelled sweep leaves the project as it was.
-import path from 'node:path';
 import type { JobParams, JobProgressDetail, JobResult } from '../../../../shared/jobs';
 import type { AnalyzeProgress } from '../../../../shared/schemas/run';
-import { UserError } from '../../jobs/errors';
 import type { JobRunner } from '../../jobs/job-manager';
-import { runAnySweep } from '../../runs/start-analysis';
+import { runInWorker } from '../../jobs/run-in-worker';
+import { runTasks } from '../../runs/tasks';
 import type { ProjectCache } from '../project-cache';
+import { checkNewModelRun } from './new-run';
 
 type Params = JobParams<'analyze'>;
 
@@ -22,8 +22,8 @@ const PHASES: PhaseShares = {
 export type PhaseShares = Record<AnalyzeProgress['phase'], [start: number, share: number]>;
 
 /** The job's fraction from the fraction of its current phase. */
-export function phaseFraction(phases: PhaseShares, p: AnalyzeProgress): number {
-  const [start, share] = phases[p.phase];
+export function phaseFraction<P extends { phase: string; fraction: number }>(phases: Record<P['phase'], [start: number, share: number]>, p: P): number {
+  const [start, share] = phases[p.phase as P['phase']];
   const within = Number.isFinite(p.fraction) ? Math.min(1, Math.max(0, p.fraction)) : 0;
   return start + share * within;
 }
@@ -32,30 +32,21 @@ export function analyzeFraction(p: AnalyzeProgress): number {
   return phaseFraction(PHASES, p);
 }
 
-/** Refuses a new run's id that the project already has (before a worker starts). */
-export async function requireNewRunId(store: { has(kind: 'run', id: string): Promise<boolean> }, id: string): Promise<void> {
-  if (await store.has('run', id)) {
-    throw new UserError(`The project already has a run '${id}': choose another id, or delete that run first.`);
-  }
-}
-
 export function analyzeRunner(projects: ProjectCache): JobRunner<Params, JobResult<'analyze'>> {
   return async (params, ctx) => {
-    const project = path.resolve(params.project);
-    const store = await projects.get(project);
-    await store.requireItem('model', params.model);
-    await store.requireItem('corpus', params.corpus);
-    await requireNewRunId(store, params.id);
-    const { dir, record } = await runAnySweep(
-      { ...params, project },
-      {
-        signal: ctx.signal,
-        onProgress: (p) => {
-          const detail: JobProgressDetail<'analyze'> = p;
-          ctx.progress({ detail, fraction: analyzeFraction(p), label: p.label, secondsLeft: p.secondsLeft });
-        },
+    const project = await checkNewModelRun(projects, params);
+    const control = {
+      cancel: ctx.cancel,
+      onProgress: (p: AnalyzeProgress) => {
+        const detail: JobProgressDetail<'analyze'> = p;
+        ctx.progress({ detail, fraction: analyzeFraction(p), label: p.label, secondsLeft: p.secondsLeft });
       },
-    );
+    };
+    // A shard's sweep is a task of its own: it ends with a partial run (no SVDs).
+    const sweepParams = { ...params, project };
+    const { dir, record } = params.shard
+      ? await runInWorker(runTasks.shardSweep, sweepParams, control)
+      : await runInWorker(runTasks.sweep, sweepParams, control);
     for (const w of record.warnings) ctx.log(`warning: ${w}`);
     return {
       run: { id: record.id, dir, model: record.model, corpus: record.corpus },

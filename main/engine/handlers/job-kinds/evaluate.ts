@@ -1,10 +1,10 @@
 // The `evaluate` job: perplexity of a model on a corpus split, computed in a worker thread.
 // Nothing is written to the project.
 import type { JobParams, JobResult } from '../../../../shared/jobs';
-import type { EvaluateResult, EvaluateTaskParams } from '../../../../shared/schemas/model';
-import type { EvaluateProgress } from '../../model/evaluate-task';
+import type { EvaluateTaskParams } from '../../../../shared/schemas/model';
 import type { JobRunner } from '../../jobs/job-manager';
 import { runInWorker } from '../../jobs/run-in-worker';
+import { modelTasks } from '../../model/tasks';
 import type { ProjectCache } from '../project-cache';
 
 type Params = JobParams<'evaluate'>;
@@ -16,15 +16,15 @@ export function evaluateRunner(projects: ProjectCache): JobRunner<Params, JobRes
     await store.requireItem('corpus', params.corpus);
     const task: EvaluateTaskParams = {
       modelDir: store.itemDir('model', params.model),
-      source: { kind: 'corpus', dir: store.itemDir('corpus', params.corpus), split: params.split },
+      source: { kind: 'corpus', dir: store.itemDir('corpus', params.corpus), split: params.split, maxTokens: params.maxTokens ?? null },
       backend: params.backend,
       ...(params.batchSize !== undefined && { batchSize: params.batchSize }),
       ...(params.bptt !== undefined && { bptt: params.bptt }),
       ...(params.workers !== undefined && { workers: params.workers }),
     };
     const label = `perplexity of '${params.model}' on ${params.corpus}/${params.split}`;
-    const r = await runInWorker<EvaluateResult, EvaluateProgress>('evaluate', task, {
-      signal: ctx.signal,
+    const r = await runInWorker(modelTasks.evaluate, task, {
+      cancel: ctx.cancel,
       onLog: (line) => ctx.log(line),
       onProgress: (p) =>
         ctx.progress({ detail: p, fraction: p.totalWindows > 0 ? p.windows / p.totalWindows : null, label }),

@@ -2,11 +2,11 @@
 // staging folder the project store renames into place only when the import succeeded.
 import path from 'node:path';
 import type { JobParams, JobProgressDetail, JobResult } from '../../../../shared/jobs';
-import type { CorpusManifest } from '../../../../shared/schemas/corpus';
 import type { CorpusImportSource, ImportCorpusParams, ImportProgress } from '../../corpus';
-import { UserError } from '../../jobs/errors';
+import { UserError } from '../../errors';
 import type { JobRunner } from '../../jobs/job-manager';
 import { runInWorker } from '../../jobs/run-in-worker';
+import { corpusTasks } from '../../corpus/tasks';
 import type { ProjectCache } from '../project-cache';
 
 type Params = JobParams<'import-corpus'>;
@@ -50,16 +50,16 @@ export function importCorpusRunner(projects: ProjectCache): JobRunner<Params, Jo
           },
           outDir,
         };
-        return runInWorker<CorpusManifest, ImportProgress>('import-corpus', task, {
+        return runInWorker(corpusTasks.importCorpus, task, {
           onProgress: (p) => {
             const detail: JobProgressDetail<'import-corpus'> = p;
             ctx.progress({ detail, fraction: p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : null, label: label(p) });
           },
           onLog: (line) => ctx.log(line),
-          signal: ctx.signal,
+          cancel: ctx.cancel,
         });
       },
-      { name: params.name, signal: ctx.signal },
+      { name: params.name, cancel: ctx.cancel },
     );
     return { corpus: meta };
   };

@@ -2,10 +2,11 @@
 // into a staging folder that the project store renames into place only when it succeeded.
 import path from 'node:path';
 import type { JobParams, JobResult } from '../../../../shared/jobs';
-import type { ImportModelParams, ImportModelResult } from '../../../../shared/schemas/model';
-import { UserError } from '../../jobs/errors';
+import type { ImportModelParams } from '../../../../shared/schemas/model';
+import { UserError } from '../../errors';
 import type { JobRunner } from '../../jobs/job-manager';
 import { runInWorker } from '../../jobs/run-in-worker';
+import { modelTasks } from '../../model/tasks';
 import type { ProjectCache } from '../project-cache';
 
 type Params = JobParams<'import-model'>;
@@ -35,9 +36,9 @@ export function importModelRunner(projects: ProjectCache): JobRunner<Params, Job
           outDir,
           backend: params.backend,
         };
-        return runInWorker<ImportModelResult>('import-model', task, { signal: ctx.signal, onLog: (line) => ctx.log(line) });
+        return runInWorker(modelTasks.importModel, task, { cancel: ctx.cancel, onLog: (line) => ctx.log(line) });
       },
-      { name: params.name, signal: ctx.signal },
+      { name: params.name, cancel: ctx.cancel },
     );
     return { model: { id: params.id, dir: staged.dir }, architecture: staged.meta.architecture, notes: staged.meta.notes };
   };

@@ -4,9 +4,11 @@
 import path from 'node:path';
 import type { JobParams, JobProgressDetail, JobResult } from '../../../../shared/jobs';
 import type { JobRunner } from '../../jobs/job-manager';
-import { runMerge } from '../../runs/merge-runs';
+import { runInWorker } from '../../jobs/run-in-worker';
+import { runTasks } from '../../runs/tasks';
 import type { ProjectCache } from '../project-cache';
-import { phaseFraction, requireNewRunId, type PhaseShares } from './analyze';
+import { phaseFraction, type PhaseShares } from './analyze';
+import { requireNewRunId } from './new-run';
 
 /** Where each phase sits in the whole merge: reading the shards, the SVDs, writing. */
 const PHASES: PhaseShares = {
@@ -21,10 +23,11 @@ export function mergeRunner(projects: ProjectCache): JobRunner<JobParams<'merge'
     const project = path.resolve(params.project);
     const store = await projects.get(project);
     await requireNewRunId(store, params.id);
-    const { dir, record, shards } = await runMerge(
+    const { dir, record, shards } = await runInWorker(
+      runTasks.merge,
       { ...params, project },
       {
-        signal: ctx.signal,
+        cancel: ctx.cancel,
         onProgress: (p) => {
           const detail: JobProgressDetail<'merge'> = p;
           ctx.progress({ detail, fraction: phaseFraction(PHASES, p), label: p.label, secondsLeft: p.secondsLeft });

@@ -4,9 +4,10 @@
 // as done with `cancelled: true`; cancelled before the first epoch ended, nothing is kept.
 import type { JobParams, JobProgressDetail, JobResult } from '../../../../shared/jobs';
 import type { TrainProgress, TrainResult, TrainTaskParams } from '../../../../shared/schemas/model';
-import { JobCancelledError, UserError } from '../../jobs/errors';
+import { JobCancelledError, UserError } from '../../errors';
 import type { JobRunner } from '../../jobs/job-manager';
 import { runInWorker } from '../../jobs/run-in-worker';
+import { modelTasks } from '../../model/tasks';
 import type { ProjectCache } from '../project-cache';
 
 type Params = JobParams<'train'>;
@@ -37,19 +38,19 @@ export function trainRunner(projects: ProjectCache): JobRunner<Params, JobResult
       params.id,
       async (outDir) => {
         const task: TrainTaskParams = {
-          source: { kind: 'corpus', dir: corpusDir, id: params.corpus },
+          source: { kind: 'corpus', dir: corpusDir, id: params.corpus, validTokens: params.validTokens ?? null },
           outDir,
           config: params.config,
           backend: params.backend,
         };
         try {
-          return await runInWorker<TrainResult, TrainProgress>('train', task, {
+          return await runInWorker(modelTasks.train, task, {
             onProgress: (p) => {
               const detail: JobProgressDetail<'train'> = p;
               ctx.progress({ detail, fraction: trainFraction(p), label: trainLabel(p), secondsLeft: p.secondsLeft });
             },
             onLog: (line) => ctx.log(line),
-            signal: ctx.signal,
+            cancel: ctx.cancel,
           });
         } catch (err) {
           const partial = err instanceof JobCancelledError ? (err.partial as TrainResult | undefined) : undefined;

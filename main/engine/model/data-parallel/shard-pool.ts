@@ -4,7 +4,9 @@
 // give the same weights bit for bit.
 import type * as tf from '@tensorflow/tfjs';
 import type { Architecture } from '../../../../shared/schemas/model';
+import { CancelToken } from '../../cancel-token';
 import { runInWorker } from '../../jobs/run-in-worker';
+import { modelTasks } from '../tasks';
 import type { BackendPreference } from '../backend';
 import type { Batched } from '../batchify';
 import type { InitOptions } from '../rnn-lm';
@@ -60,7 +62,8 @@ export class ShardPool {
   private readonly summed: Float32Array;
   private readonly running: Promise<TrainShardSummary>[];
   private readonly failure: Promise<never>;
-  private readonly abort = new AbortController();
+  /** Stops the workers outright when they do not go on COMMAND.stop (close()). */
+  private readonly stopWorkers = CancelToken.create();
   private sequence = 0;
   private closed = false;
   /** Set once a worker has ended unasked: the waits stop polling. */
@@ -94,7 +97,7 @@ export class ShardPool {
         dropout: { ...opts.dropout, seed: workerDropoutSeed(opts.dropout.seed, w) },
         buffers: this.buffers,
       };
-      return runInWorker<TrainShardSummary>('train-shard', params, { signal: this.abort.signal });
+      return runInWorker(modelTasks.trainShard, params, { cancel: this.stopWorkers });
     });
     // The first worker to fail fails every wait; the others are then stopped by close().
     this.failure = Promise.race(this.running).then(() => {
@@ -155,7 +158,7 @@ export class ShardPool {
       Promise.allSettled(this.running),
       new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000)),
     ]);
-    if (stopped === null) this.abort.abort();
+    if (stopped === null) this.stopWorkers.cancel();
   }
 
   private totals(): { lossSum: number; rows: number; ok: boolean } {

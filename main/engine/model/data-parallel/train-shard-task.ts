@@ -4,19 +4,19 @@
 // training step on window k (its gradients into its slot), an evaluation of its validation
 // streams, or stop. Weights are reloaded from shared memory whenever their version changes.
 import * as tf from '@tensorflow/tfjs';
-import { JobCancelledError } from '../../jobs/errors';
+import { JobCancelledError } from '../../errors';
 import type { TaskFn } from '../../jobs/task-context';
 import { selectBackend } from '../backend';
 import { windowAt } from '../batchify';
 import { zeroState, type DropoutSpec, type RnnState } from '../lstm-forward';
 import { streamLoss } from '../perplexity';
 import { buildRnnLm, modelTensors } from '../rnn-lm';
-import { mulberry32 } from '../seeded-random';
+import { mulberry32 } from '../../seeded-random';
 import { windowGradients } from '../train-step';
 import { assignVariables, writeGradients } from './flat-parameters';
 import { COMMAND, CONTROL, RESULT, RESULT_FIELDS, type TrainShardParams, type TrainShardSummary } from './shard-protocol';
 
-/** How often a waiting worker looks at its job's cancel flag, ms. */
+/** How often a waiting worker looks at its cancel token (ShardPool's stopWorkers: the job's cancel comes as COMMAND.stop), ms. */
 const CANCEL_POLL_MS = 250;
 
 export const trainShardTask: TaskFn<TrainShardParams, TrainShardSummary> = async (p, ctx) => {
@@ -73,7 +73,7 @@ export const trainShardTask: TaskFn<TrainShardParams, TrainShardSummary> = async
   try {
     for (;;) {
       Atomics.wait(control, CONTROL.sequence, seen, CANCEL_POLL_MS);
-      if (ctx.isCancelled()) throw new JobCancelledError('training cancelled', summary);
+      ctx.cancel.throwIfCancelled('training cancelled', summary);
       const sequence = Atomics.load(control, CONTROL.sequence);
       if (sequence === seen) continue;
       seen = sequence;

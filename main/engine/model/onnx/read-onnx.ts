@@ -15,7 +15,7 @@
 //   RNN   one block, B = Wb ‖ Rb summed; activation Tanh → 'rnn-tanh', Relu → 'rnn-relu'.
 //   Decoder MatMul B [H, V] (Gemm: transB = 1 means [V, H]) → outputKernel [H, V].
 import path from 'node:path';
-import { UserError } from '../../jobs/errors';
+import { UserError } from '../../errors';
 import { MAX_BINARY_FILE_BYTES, readRegularFile } from '../../project/safe-open';
 import type { ReadModel } from '../read-model';
 import type { Cell, RecurrentActivation, RecurrentLayerWeights } from '../rnn-weights';

@@ -1,18 +1,24 @@
 // The engine through Electron's preload (window.mnemoscope): calls resolve to Replies
-// there, and are turned into outputs or CallFailedErrors here; events pass straight through.
+// there, and are turned into outputs or CallFailedErrors here; errors and events are checked
+// against the contract on the way in (wire-check.ts), as over the WebSocket.
 // The desktop-only API (window.mnemoscopeDesktop) brings the native path picker.
 import { buildApi } from '../../../../shared/api-builder';
-import { unwrapReply, type Reply } from '../../../../shared/call-error';
+import { unwrapReply } from '../../../../shared/call-error';
 import type { PreloadApi } from '../../../../shared/contract';
 import type { DesktopApi } from '../../../../shared/desktop';
 import { subscriberName } from '../../../../shared/names';
 import type { EngineClient } from './types';
+import { checkEvent, checkReply } from './wire-check';
 
 export function createPreloadClient(preload: PreloadApi, desktop?: DesktopApi): EngineClient {
   const byName = preload as unknown as Record<string, (arg: unknown) => unknown>;
   const api = buildApi(
-    async (procedure, input) => unwrapReply((await byName[procedure](input)) as Reply),
-    (event, listener) => byName[subscriberName(event)](listener) as () => void,
+    async (procedure, input) => unwrapReply(checkReply(await byName[procedure](input))),
+    (event, listener) =>
+      byName[subscriberName(event)]((payload: unknown) => {
+        const checked = checkEvent(event, payload);
+        if (checked) listener(checked.payload);
+      }) as () => void,
   );
   const status = { state: 'connected', detail: 'Connected to the engine.' } as const;
   return {

@@ -3,7 +3,8 @@
 // every call still waiting is answered with a 'disconnected' error, never left hanging.
 import type { Reply } from '../../../../shared/call-error';
 import type { EngineEvent } from '../../../../shared/events';
-import type { CallId, FrameChannel, ServerMessage } from '../../../../shared/wire';
+import type { CallId, FrameChannel } from '../../../../shared/wire';
+import { checkServerFrame } from './wire-check';
 
 export interface ProtocolConnection {
   call(procedure: string, input: unknown): Promise<Reply>;
@@ -25,13 +26,18 @@ export function connectProtocol(
   const waiting = new Map<CallId, (reply: Reply) => void>();
 
   const offFrame = channel.onFrame((frame) => {
-    let message: ServerMessage;
-    try {
-      message = JSON.parse(frame) as ServerMessage;
-    } catch {
-      console.warn('mnemoscope: ignored a message from the engine that is not JSON');
+    const checked = checkServerFrame(frame);
+    if (!checked.ok) {
+      // A call the malformed answer was meant for still fails, saying why; anything else is only reported.
+      const id = checked.id;
+      const resolve = id === null ? undefined : waiting.get(id);
+      if (id !== null && resolve) {
+        waiting.delete(id);
+        resolve({ ok: false, error: { kind: 'internal', message: `The engine sent ${checked.problem}.` } });
+      } else console.warn(`mnemoscope: ignored ${checked.problem}`);
       return;
     }
+    const message = checked.message;
     if (message.type === 'event') {
       onEvent(message.event);
       return;

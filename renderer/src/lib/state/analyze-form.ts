@@ -3,9 +3,10 @@
 import type { JobDefaults } from '../../../../shared/api/jobs';
 import type { ClassSetSummary } from '../../../../shared/api/corpora';
 import { CELL_LABELS, type Cell } from '../../../../shared/schemas/model';
-import type { AnalyzeParams } from '../../../../shared/schemas/run';
+import { MAX_WORDS, type AnalyzeParams } from '../../../../shared/schemas/run';
 import { parseShard } from '../../../../shared/shard';
-import { checkItemId, fieldText, parseNumberField, type NumberFieldSpec } from './fields';
+import { fieldText, parseNumberField, type NumberFieldSpec } from './fields';
+import { optionalNumber, runTargetErrors, runTargetParams } from './run-target';
 
 export interface PropertyRow {
   name: string;
@@ -56,7 +57,7 @@ export const ANALYZE_NUMBER_FIELDS: Record<NumericKey, NumberFieldSpec & { label
   workers: { kind: 'int', min: 0, optional: true, label: 'Worker threads', help: 'Empty: all cores; 0 runs in the job’s own thread.' },
 };
 
-export const MAX_WORDS = 50;
+export { MAX_WORDS };
 
 export function analyzeFormValues(defaults: JobDefaults['analyze'], init: { id: string; model: string; corpus: string }): AnalyzeFormValues {
   return {
@@ -111,6 +112,21 @@ export function classNames(sets: readonly ClassSetSummary[]): string[] {
 export function classSetChoice(sets: readonly ClassSetSummary[], ticked: readonly string[]): string[] {
   const kept = ticked.filter((id) => sets.some((s) => s.id === id));
   return kept.length > 0 ? kept : sets.map((s) => s.id);
+}
+
+/**
+ * The class sets a form sends: none ('all': the engine takes every set of the corpus) or the
+ * ticked ones, with an error when the corpus has not some of them (its sets known; empty: not checked).
+ */
+export function checkClassSetChoice(
+  mode: 'all' | 'chosen',
+  chosen: readonly string[],
+  sets: readonly ClassSetSummary[],
+): { classSets?: string[]; error: string | null } {
+  if (mode === 'all') return { error: null };
+  const available = new Set(sets.map((s) => s.id));
+  const unknown = chosen.filter((s) => available.size > 0 && !available.has(s));
+  return { classSets: [...chosen], error: unknown.length ? `the corpus has no class set ${unknown.join(', ')}` : null };
 }
 
 /** Every name a property may use: the class names and every `set/class` form. */
@@ -180,11 +196,7 @@ export function noCellStateReason(chosen: { layer: number; cell: Cell } | null):
 }
 
 export function checkAnalyzeForm(v: AnalyzeFormValues, ctx: AnalyzeContext): { ok: true; params: AnalyzeParams } | { ok: false; errors: AnalyzeFormErrors } {
-  const errors: AnalyzeFormErrors = {};
-  const idError = checkItemId(v.id) ?? (ctx.takenRunIds.has(v.id) ? `the project already has a run '${v.id}'` : null);
-  if (idError) errors.id = idError;
-  if (!v.model) errors.model = 'choose the model to analyse';
-  if (!v.corpus) errors.corpus = 'choose the corpus whose split is analysed';
+  const errors: AnalyzeFormErrors = runTargetErrors(v, ctx.takenRunIds, { model: 'choose the model to analyse', corpus: 'choose the corpus whose split is analysed' });
   const noC = v.state === 'c' ? noCellStateReason(chosenLayerCell(ctx.modelCells, v.layer)) : null;
   if (noC) errors.state = noC;
 
@@ -211,13 +223,8 @@ export function checkAnalyzeForm(v: AnalyzeFormValues, ctx: AnalyzeContext): { o
     properties = v.properties.map(formatProperty);
   }
 
-  let classSets: string[] | undefined;
-  if (v.classSetsMode === 'chosen') {
-    classSets = [...v.classSets];
-    const available = new Set(ctx.classSets.map((s) => s.id));
-    const unknown = classSets.filter((s) => available.size > 0 && !available.has(s));
-    if (unknown.length) errors.classSets = `the corpus has no class set ${unknown.join(', ')}`;
-  }
+  const { classSets, error: classSetsError } = checkClassSetChoice(v.classSetsMode, v.classSets, ctx.classSets);
+  if (classSetsError) errors.classSets = classSetsError;
 
   const words = parseWords(v.words);
   if (words.length > MAX_WORDS) errors.words = `at most ${MAX_WORDS} words (${words.length} given)`;
@@ -226,17 +233,11 @@ export function checkAnalyzeForm(v: AnalyzeFormValues, ctx: AnalyzeContext): { o
   if (!shard.ok) errors.shard = shard.error;
 
   if (Object.keys(errors).length > 0 || !shard.ok) return { ok: false, errors };
-  const opt = <K extends NumericKey>(k: K) => (nums[k] === null || nums[k] === undefined ? {} : { [k]: nums[k] as number });
-  const name = v.name.trim();
+  const opt = <K extends NumericKey>(k: K) => optionalNumber(nums, k);
   return {
     ok: true,
     params: {
-      project: ctx.project,
-      model: v.model,
-      corpus: v.corpus,
-      id: v.id,
-      ...(name && { name }),
-      split: v.split,
+      ...runTargetParams(v, ctx.project),
       state: v.state,
       ...opt('layer'),
       maxDelay: nums.maxDelay as number,

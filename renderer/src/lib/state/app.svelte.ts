@@ -65,7 +65,7 @@ export class AppState {
         if (lists) void this.data.reload(lists);
         // Also shown where the job was started; the notice reaches a person on another view.
         if (end.status === 'failed') this.notices.error(`${jobTitle(end.kind, record.params)} failed`, end.error);
-        else if (end.status === 'done' && (end.result as { cancelled?: unknown } | null)?.cancelled === true)
+        else if (end.status === 'done' && end.kind === 'train' && end.result.cancelled)
           this.notices.push('info', `${jobTitle(end.kind, record.params)} cancelled`, 'The best checkpoint so far was kept.');
         else if (end.status === 'done') this.notices.push('success', `${jobTitle(end.kind, record.params)} finished`);
         else this.notices.push('info', `${jobTitle(end.kind, record.params)} cancelled`);

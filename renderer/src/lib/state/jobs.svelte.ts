@@ -11,7 +11,9 @@ import {
   jobProgressed,
   jobStarted,
   jobsOf,
+  parseParams,
   type JobRecord,
+  type JobRecordOf,
   type JobRecords,
 } from './job-records';
 
@@ -48,8 +50,10 @@ export class JobsState {
   }
 
   async start<K extends JobKind>(kind: K, params: JobParamsInput<K>): Promise<string> {
+    // {kind: K, params: K's} is one of JobStartInput's members; the compiler cannot follow a generic K into the union.
     const { jobId } = await this.api.jobStart({ kind, params } as JobStartInput);
-    this.records = jobStarted(this.records, jobId, kind, params);
+    // The record keeps the params as the engine reads them (defaults filled in), as jobList reports them.
+    this.records = jobStarted(this.records, jobId, kind, parseParams(kind, params));
     return jobId;
   }
 
@@ -80,7 +84,7 @@ export class JobsState {
     return () => this.endListeners.delete(listener);
   }
 
-  of(kind: JobKind, project?: string | null): JobRecord[] {
+  of<K extends JobKind>(kind: K, project?: string | null): JobRecordOf<K>[] {
     return jobsOf(this.records, kind, project);
   }
 

@@ -15,6 +15,7 @@ export const LISTS_CHANGED_BY: Record<string, ListName[]> = {
   'import-model': ['models'],
   analyze: ['runs'],
   merge: ['runs'],
+  ablate: ['runs'],
 };
 
 export class ProjectData {

@@ -2,7 +2,7 @@
 // (jobDefaults), checked before the job is sent, and turned into the job's params.
 import type { JobParams } from '../../../../shared/jobs';
 import type { TrainConfig } from '../../../../shared/schemas/model';
-import { CELL_LABELS, TrainConfigSchema } from '../../../../shared/schemas/model';
+import { CELL_LABELS, MAX_WORKERS, TrainConfigSchema } from '../../../../shared/schemas/model';
 import { recipeValues, type TrainRecipeName } from '../../../../shared/schemas/train-recipes';
 
 export type BackendChoice = JobParams<'train'>['backend'];
@@ -27,7 +27,7 @@ export const TRAIN_FIELDS: readonly TrainFieldSpec[] = [
   { key: 'batchSize', label: 'Batch (streams)', kind: 'int', min: 1, group: 'data', help: 'Parallel streams the training text is cut into.' },
   { key: 'bptt', label: 'BPTT window', kind: 'int', min: 1, group: 'data', help: 'Steps of truncated back-propagation through time.' },
   { key: 'maxTokens', label: 'Max. training tokens', kind: 'int', min: 1, optional: true, group: 'data', help: 'Train on the first N tokens only; empty: all.' },
-  { key: 'workers', label: 'Worker threads', kind: 'int', min: 1, max: 256, optional: true, group: 'data', help: 'Each trains on a share of the streams; empty: every core (1 on the TensorFlow backends). Another count gives other dropout masks.' },
+  { key: 'workers', label: 'Worker threads', kind: 'int', min: 1, max: MAX_WORKERS, optional: true, group: 'data', help: 'Each trains on a share of the streams; empty: every core (1 on the TensorFlow backends). Another count gives other dropout masks.' },
   { key: 'seed', label: 'Random seed', kind: 'int', min: 1, max: 2 ** 31 - 1, group: 'data', help: 'Initial weights, dropout masks.' },
   { key: 'learningRate', label: 'Learning rate', kind: 'float', min: 0, minExclusive: true, optional: true, group: 'optimisation', help: 'Empty: 1 for SGD, 0.001 for Adam.' },
   { key: 'lrDecay', label: 'LR decay factor', kind: 'float', min: 0, minExclusive: true, max: 1, group: 'optimisation', help: 'Multiplies the learning rate once per epoch after the decay start.' },

@@ -1,8 +1,8 @@
 // Plot (c): memory per class of the source word, as curves against delay and as bars at one delay.
-import type { RunRecord } from '../../../../shared/schemas/run';
+import type { RunClass, RunRecord } from '../../../../shared/schemas/run';
 import type { SpectrumStats } from '../../../../shared/schemas/run-summary';
 import { cycleDash, GREY, seriesColour } from './palette';
-import type { BarDatum, PlotSeries } from './series';
+import type { BarDatum, PlotPoint, PlotSeries } from './series';
 
 export type ClassMetric = keyof SpectrumStats;
 
@@ -20,8 +20,8 @@ export interface ClassGroup {
   classes: { name: string; label: string; types: number }[];
 }
 
-/** The run's classes grouped by class set, in the run's order. */
-export function classGroups(record: RunRecord): ClassGroup[] {
+/** The run's classes grouped by class set, in the run's order (a sweep's, or an ablation's). */
+export function classGroups(record: { config: { classes: readonly RunClass[] } }): ClassGroup[] {
   const groups: ClassGroup[] = [];
   for (const c of record.config.classes) {
     let g = groups.find((x) => x.set === c.set);
@@ -33,9 +33,18 @@ export function classGroups(record: RunRecord): ClassGroup[] {
 
 /** What to show first: the paper's classes when the run has them, else the first set (at most 8 classes). */
 export function defaultClasses(record: RunRecord): string[] {
-  const groups = classGroups(record);
+  return firstClasses(classGroups(record));
+}
+
+/** The classes a class plot shows first: the paper's set when among the groups, else the first set (at most 8 classes). */
+export function firstClasses(groups: readonly ClassGroup[]): string[] {
   const g = groups.find((x) => x.set === 'paper') ?? groups[0];
   return g ? g.classes.slice(0, 8).map((c) => c.name) : [];
+}
+
+/** The reference curve of all words, grey and dashed, drawn with the classes' curves. */
+export function allWordsSeries(points: PlotPoint[]): PlotSeries {
+  return { key: 'all', label: 'all words', colour: GREY, dash: 'dashed', points, band: false, interactive: true, width: 1.5 };
 }
 
 /** One curve per chosen class (colour by its place in the choice), and all source words in grey for reference. */
@@ -50,18 +59,7 @@ export function classCurves(record: RunRecord, names: readonly string[], metric:
     band: false,
     interactive: true,
   }));
-  if (withAll) {
-    series.push({
-      key: 'all',
-      label: 'all words',
-      colour: GREY,
-      dash: 'dashed',
-      points: delays.map((d) => ({ x: d.tau, y: d[metric] })),
-      band: false,
-      interactive: true,
-      width: 1.5,
-    });
-  }
+  if (withAll) series.push(allWordsSeries(delays.map((d) => ({ x: d.tau, y: d[metric] }))));
   return series;
 }
 

@@ -80,8 +80,15 @@ export function runHeader(record: RunRecord): FactGroup[] {
         { label: 'SVDs and summary', value: `${formatDuration(t.svdSeconds, PRECISE)} of ${formatDuration(t.summariseSeconds, PRECISE)}` },
         { label: 'Work', value: `${formatFlops(record.flops.nominal)} at ${formatValue(record.flops.gflopsPerSecond, 3)} GFLOP/s` },
         { label: 'Backend', value: record.software.backend },
+        ...(record.software.path ? [{ label: 'Sweep path', value: sweepPathText(record.software) }] : []),
         { label: 'Created', value: record.created.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') },
       ],
     },
   ];
+}
+
+/** "tensor (engine auto: …; 4096 MiB device memory from nvidia-smi, 12 streams at once)": which sweep ran and why. */
+export function sweepPathText(sw: RunRecord['software']): string {
+  const device = sw.chunkStreams !== undefined ? `; ${sw.deviceMemoryMB} MiB device memory (${sw.deviceMemorySource}), ${sw.chunkStreams} streams at once` : '';
+  return `${sw.path}${sw.pathReason ? ` (${sw.pathReason}${device})` : ''}`;
 }

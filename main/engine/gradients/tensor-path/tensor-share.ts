@@ -1,0 +1,37 @@
+// The parallel driver's side of the tensor path: the sweep's streams as one share, in one
+// worker thread that owns the device (or in the calling thread with workers = 0: tests), and
+// what the run records about it.
+import { CancelToken } from '../../cancel-token';
+import { inProcessContext } from '../../jobs/task-context';
+import { runInWorker } from '../../jobs/run-in-worker';
+import type { GradientsTaskProgress, GradientsTaskResult } from '../gradients-task';
+import { gradientsTasks } from '../tasks';
+import type { SweepPath, SweepPathChoice } from './sweep-path';
+import { tensorTask, type DeviceUse, type TensorTaskParams } from './tensor-task';
+
+/** What a run says about the sweep path that made it (run.json software). */
+export interface SweepPathRecord {
+  path: SweepPath;
+  reason: string;
+  /** tensor path only */
+  device: DeviceUse | null;
+}
+
+export async function runTensorShare(
+  params: TensorTaskParams,
+  report: (p: GradientsTaskProgress) => void,
+  workers: number,
+  cancel: CancelToken | undefined,
+): Promise<GradientsTaskResult & { device: DeviceUse }> {
+  if (workers === 0) {
+    cancel?.throwIfCancelled();
+    return tensorTask(params, inProcessContext(report, cancel));
+  }
+  return runInWorker(gradientsTasks.tensorSweep, params, { onProgress: report, cancel: cancel ?? CancelToken.create() });
+}
+
+export function sweepPathRecord(choice: SweepPathChoice | undefined, result: GradientsTaskResult | (GradientsTaskResult & { device: DeviceUse })): SweepPathRecord {
+  const device = 'device' in result ? result.device : null;
+  if (!choice) return { path: device ? 'tensor' : 'kernels', reason: 'chosen by the caller', device };
+  return { path: choice.path, reason: choice.reason, device };
+}
