@@ -8,7 +8,8 @@ import { runCommand, intOption } from '../command-runner';
 import { withEngine } from '../engine-job';
 import { addRunTargetOptions, commaList, runRunJob, runTargetParams, type RunTargetOpts } from '../run-job';
 import { formatRunTable } from '../../engine/runs/run-table';
-import { MAX_WORDS, type AnalyzeParams } from '../../../shared/schemas/run';
+import { MAX_WORDS, SweepEngineSchema, type AnalyzeParams } from '../../../shared/schemas/run';
+import { BackendPreferenceSchema } from '../../../shared/schemas/model';
 import { parseShard, type ShardRef } from '../../../shared/shard';
 import { shown } from '../terminal-text';
 
@@ -27,6 +28,9 @@ interface AnalyzeOpts extends RunTargetOpts {
   groups?: number;
   workers?: number;
   shard?: { index: number; count: number };
+  engine?: AnalyzeParams['engine'];
+  backend?: AnalyzeParams['backend'];
+  deviceMemory?: number;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -48,6 +52,9 @@ export function analyzeParams(o: AnalyzeOpts): AnalyzeParams {
     groups: o.groups,
     workers: o.workers,
     shard: o.shard,
+    engine: o.engine,
+    backend: o.backend,
+    deviceMemory: o.deviceMemory,
   };
 }
 
@@ -75,6 +82,12 @@ export function registerAnalyze(program: Command): void {
     .option('--groups <k>', 'uncertainty groups for standard errors (default 10)', intOption('groups'))
     .option('--workers <n>', 'worker threads for the accumulation (default: all cores)', intOption('workers'))
     .option('--shard <I/N>', 'sweep only shard I of N (1/N of the streams) and save a partial run; merge the N shards with `mnemoscope merge`', shardOption)
+    .addOption(
+      new Option('--engine <path>', 'sweep path: kernels (a worker per core, wasm SIMD), tensor (one worker that owns the device, tensor ops), auto (tensor on tensorflow-gpu, else kernels)')
+        .choices([...SweepEngineSchema.options]),
+    )
+    .addOption(new Option('--backend <name>', 'tfjs backend of the sweep (default: tensorflow-gpu on the tensor path when usable, else wasm)').choices([...BackendPreferenceSchema.options]))
+    .option('--device-memory <MB>', 'tensor path: device memory in MiB to plan the streams swept at once for (default: nvidia-smi\'s free memory on a GPU, else 2048)', intOption('device-memory'))
     .option('--json', 'print one JSON object')
     .action(async (opts: AnalyzeOpts) => {
       process.exitCode = await runCommand(opts, async (io) => {
