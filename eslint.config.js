@@ -39,7 +39,7 @@ const noDynamicImport = (regex, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'release/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'release/**', 'test-results/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,

@@ -3,17 +3,8 @@
 // when they hold a key it does not know.
 import { z } from 'zod';
 import { ItemIdSchema } from '../schemas/project';
-import { AnalyzeParamsSchema, type AnalyzeProgress } from '../schemas/run';
-
-export const AnalyzeJobProgressSchema = z.object({
-  phase: z.enum(['prepare', 'accumulate', 'summarise', 'write']),
-  /** Of the current phase (the job's own fraction is of the whole run). */
-  fraction: z.number(),
-  label: z.string(),
-  secondsLeft: z.number().nullable(),
-});
-const progressFits = (p: AnalyzeProgress): z.infer<typeof AnalyzeJobProgressSchema> => p;
-void progressFits;
+import { AnalyzeJobProgressSchema } from '../schemas/progress';
+import { AnalyzeParamsSchema } from '../schemas/run';
 
 export const AnalyzeJobResultSchema = z.object({
   run: z.object({ id: ItemIdSchema, dir: z.string(), model: ItemIdSchema, corpus: ItemIdSchema }),

@@ -3,7 +3,7 @@
 // runs/<id>/ (main/engine/runs/merge-runs.ts). The shards are only read.
 import { z } from 'zod';
 import { ItemIdSchema } from '../schemas/project';
-import { AnalyzeJobProgressSchema } from './analyze';
+import { AnalyzeJobProgressSchema } from '../schemas/progress';
 
 export const MergeParamsSchema = z.strictObject({
   /** the project folder (absolute path) */

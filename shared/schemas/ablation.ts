@@ -165,11 +165,5 @@ export type AblationArrayName = keyof typeof ABLATION_ARRAY_FILES;
 export const RunKindSchema = z.enum(['sweep', 'ablation']);
 export type RunKind = z.infer<typeof RunKindSchema>;
 
-/** Progress of an ablation job: `fraction` is of the current phase; for baseline, ablate and truncate (each share runs them in turn; `phase` is the earliest any share is in) it is of the three passes together. */
-export const AblateJobProgressSchema = z.object({
-  phase: z.enum(['prepare', 'baseline', 'ablate', 'truncate', 'write']),
-  fraction: z.number(),
-  label: z.string(),
-  secondsLeft: z.number().nullable(),
-});
-export type AblateProgress = z.infer<typeof AblateJobProgressSchema>;
+/** Progress of an ablation job: a phase progress (shared/schemas/progress.ts). */
+export { AblateJobProgressSchema, type AblateProgress } from './progress';

@@ -74,13 +74,8 @@ export const AnalyzeParamsSchema = z.object({
 export type AnalyzeParams = z.input<typeof AnalyzeParamsSchema>;
 export type AnalyzeParamsResolved = z.output<typeof AnalyzeParamsSchema>;
 
-/** Progress of an analysis job: `fraction` is of the current phase. */
-export interface AnalyzeProgress {
-  phase: 'prepare' | 'accumulate' | 'summarise' | 'write';
-  fraction: number;
-  label: string;
-  secondsLeft: number | null;
-}
+/** Progress of an analysis job (a phase progress: `fraction` is of the current phase). */
+export type { AnalyzeProgress } from './progress';
 
 export const PropertySpecSchema = z.object({ name: z.string(), classA: z.string(), classB: z.string() });
 

@@ -30,7 +30,7 @@ import {
 } from '../../main/engine/demo';
 import { runInWorker } from '../../main/engine/jobs/run-in-worker';
 import { openProject } from '../../main/engine/project';
-import { readRun, runTasks } from '../../main/engine/runs';
+import { readRun, runTasks, parseAnalyzeParams } from '../../main/engine/runs';
 import { modelTasks } from '../../main/engine/model/tasks';
 import { createEngine } from '../../main/engine/handlers/create-engine';
 import { encodeSplit } from '../../main/engine/corpus';
@@ -183,7 +183,7 @@ describe('the demo project', () => {
   });
 
   it('runs a new sweep right away, keeps it, and repairs a damaged shipped item', async () => {
-    const { record } = await runInWorker(runTasks.sweep, {
+    const { record } = await runInWorker(runTasks.sweep, parseAnalyzeParams({
       project: dir,
       model: MAIN_RUN.model,
       corpus: DEMO_CORPUS.id,
@@ -191,7 +191,7 @@ describe('the demo project', () => {
       maxTokens: 400,
       maxDelay: 5,
       workers: 1,
-    });
+    }));
     expect(record.summary.delays).toHaveLength(6);
     expect(record.config.properties.map((p) => p.name)).toEqual(['sg-pl', 'common-proper']);
 

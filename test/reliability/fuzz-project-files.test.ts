@@ -15,7 +15,7 @@ import type { Engine } from '../../main/engine/handlers/create-engine';
 import { inProcessContext } from '../../main/engine/jobs/task-context';
 import { isUserError } from '../../main/engine/errors';
 import { formatIssuePath, parseJsonText } from '../../main/engine/project/read-json';
-import { sweepTask } from '../../main/engine/runs';
+import { sweepTask, parseAnalyzeParams } from '../../main/engine/runs';
 import type { MnemoscopeApi } from '../../shared/contract';
 import { literal } from '../unit/project/fifo';
 import { makeRunProject, type RunProject } from '../unit/runs/helpers';
@@ -41,7 +41,7 @@ let settingsFile: string;
 
 beforeAll(async () => {
   p = await makeRunProject({ sentences: 60, models: [{ id: 'm', embeddingDim: 6, units: [5] }] });
-  await sweepTask({ project: p.dir, corpus: 'c', model: 'm', id: 'r1', streams: 2, maxTokens: 80, maxDelay: 3, groups: 2, workers: 0 }, inProcessContext());
+  await sweepTask(parseAnalyzeParams({ project: p.dir, corpus: 'c', model: 'm', id: 'r1', streams: 2, maxTokens: 80, maxDelay: 3, groups: 2, workers: 0 }), inProcessContext());
   let dir: string;
   ({ engine, dir } = await testEngine());
   api = engine.api;

@@ -18,7 +18,7 @@ import {
   type AblationRecord,
 } from '../../../shared/schemas/ablation';
 import { ablationArrayParts, buildAblationRecord } from './ablation-record';
-import { computeAblation, type AblationProgress } from './compute-ablation';
+import { computeAblation } from './compute-ablation';
 import { ablationCurves } from './curves';
 import { prepareAblation } from './prepare-ablation';
 
@@ -31,21 +31,9 @@ export function parseAblateParams(input: AblateParams): AblateParamsResolved {
   return parseRunParams(AblateParamsSchema, 'ablation', input);
 }
 
-function computeProgress(p: AblationProgress): AblateProgress {
-  const m = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)}k` : String(n));
-  const pass = { baseline: 'baseline losses', ablate: 'ablated continuations', truncate: 'truncated contexts' }[p.phase];
-  return {
-    phase: p.phase,
-    // of all three passes: the shares run them one after the other, each at its own pace
-    fraction: p.fraction,
-    label: `${pass}: ${m(p.cellStepsDone)}/${m(p.cellStepsTotal)} cell steps in all`,
-    secondsLeft: p.secondsLeft,
-  };
-}
-
-export const ablateRun: TaskFn<AblateParams, AblateRunResult, AblateProgress> = async (input, ctx) => {
+/** The whole ablation run (task 'ablate'): its params were parsed where the request entered (dispatch, or parseAblateParams in a test). */
+export const ablateRun: TaskFn<AblateParamsResolved, AblateRunResult, AblateProgress> = async (params, ctx) => {
   const started = performance.now();
-  const params = parseAblateParams(input);
   const { cancel } = ctx;
   return stageRun(params, ctx, async ({ dir, store, created }) => {
     const prep = await prepareAblation(params, store);
@@ -66,7 +54,7 @@ export const ablateRun: TaskFn<AblateParams, AblateRunResult, AblateProgress> = 
         unigram: prep.unigram ?? undefined,
         seed: params.seed,
       },
-      { workers: params.workers ?? os.availableParallelism(), cancel, onProgress: (p) => ctx.progress(computeProgress(p)) },
+      { workers: params.workers ?? os.availableParallelism(), cancel, onProgress: (p) => ctx.progress(p) },
     );
     const computeSeconds = secondsSince(t1);
     cancel.throwIfCancelled();

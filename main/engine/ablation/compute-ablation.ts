@@ -9,6 +9,8 @@ import { CancelToken } from '../cancel-token';
 import { JobCancelledError, UserError } from '../errors';
 import { inProcessContext } from '../jobs/task-context';
 import { runInWorker } from '../jobs/run-in-worker';
+import { countProgress } from '../jobs/eta';
+import type { PhaseProgress } from '../../../shared/schemas/progress';
 import { layoutStreams, splitRange, type StreamLayout } from '../gradients/stream-layout';
 import type { ClassSpec } from '../gradients/class-index';
 import type { AblationMode } from '../../../shared/schemas/ablation';
@@ -34,14 +36,11 @@ export interface AblationOptions {
   rowsPerBatch?: number;
 }
 
-export interface AblationProgress {
-  /** the earliest pass any share is in */
-  phase: SharePhase;
-  cellStepsDone: number;
-  cellStepsTotal: number;
-  fraction: number;
-  secondsLeft: number | null;
-}
+/** The passes as the job reports them: `phase` is the earliest pass any share is in, `fraction` is of all three passes. */
+export type AblationProgress = PhaseProgress<SharePhase>;
+
+const PASS_LABELS: Record<SharePhase, string> = { baseline: 'baseline losses', ablate: 'ablated continuations', truncate: 'truncated contexts' };
+const cellSteps = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)}k` : String(n));
 
 export interface AblationControl {
   /** worker threads, default all cores; 0 runs in the calling thread */
@@ -99,15 +98,13 @@ export async function computeAblation(
     phases[i] = PASSES.indexOf(p.phase);
     if (!control.onProgress) return;
     const cellStepsDone = done.reduce((a, b) => a + b, 0);
-    const elapsed = (performance.now() - started) / 1000;
-    const rate = elapsed > 0 ? cellStepsDone / elapsed : 0;
-    control.onProgress({
-      phase: PASSES[Math.min(...phases)],
-      cellStepsDone,
-      cellStepsTotal: total,
-      fraction: Math.min(1, cellStepsDone / total),
-      secondsLeft: rate > 0 ? Math.max(0, (total - cellStepsDone) / rate) : null,
-    });
+    const phase = PASSES[Math.min(...phases)];
+    // of all three passes: the shares run them one after the other, each at its own pace
+    control.onProgress(
+      countProgress(phase, cellStepsDone, total, (performance.now() - started) / 1000, () =>
+        `${PASS_LABELS[phase]}: ${cellSteps(cellStepsDone)}/${cellSteps(total)} cell steps in all`,
+      ),
+    );
   };
   const cancel = control.cancel ?? CancelToken.create();
   let results: ShareTaskResult[];

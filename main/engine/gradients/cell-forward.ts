@@ -37,7 +37,7 @@ export function reluDerivative(z: number): number {
 /** Pre-activation width per unit. */
 const PRE_WIDTH: Record<Cell, number> = { lstm: 4, gru: 4, 'gru-classic': 3, 'rnn-tanh': 1, 'rnn-relu': 1 };
 
-interface LayerPlan {
+export interface LayerPlan {
   cell: Cell;
   H: number;
   inSize: number;
@@ -52,7 +52,8 @@ interface LayerPlan {
   hard: boolean;
 }
 
-function planOf(l: RecurrentLayerWeights): LayerPlan {
+/** A layer's stacked weights P [in+H, PW], biases and (gru-classic) U_h, as the forward multiplies them. */
+export function planOf(l: RecurrentLayerWeights): LayerPlan {
   const { cell, units: H, inputSize: I } = l;
   const G = tangentCell(cell).gates * H;
   const PW = PRE_WIDTH[cell] * H;

@@ -9,6 +9,8 @@ import { JobCancelledError, UserError } from '../errors';
 import { CancelToken } from '../cancel-token';
 import { inProcessContext } from '../jobs/task-context';
 import { runInWorker } from '../jobs/run-in-worker';
+import { countProgress } from '../jobs/eta';
+import type { PhaseProgress } from '../../../shared/schemas/progress';
 import { gradientsTasks } from './tasks';
 import { classTotals, mergeSums, totalOverGroups, type GradientSums } from './accumulator';
 import type { TargetState } from './chunk-sweep';
@@ -67,14 +69,8 @@ export interface StateGradientOptions {
   shard?: ShardSpec;
 }
 
-export interface GradientProgress {
-  positionsDone: number;
-  positionsTotal: number;
-  fraction: number;
-  positionsPerSecond: number;
-  secondsLeft: number;
-  elapsedSeconds: number;
-}
+/** The accumulate phase of a sweep, as the job reports it (label: positions done and the rate). */
+export type GradientProgress = PhaseProgress<'accumulate'>;
 
 export interface RunControl {
   onProgress?: (p: GradientProgress) => void;
@@ -268,16 +264,11 @@ export async function accumulateStateGradients(
     done[i] = p.positions;
     if (!control.onProgress) return;
     const positionsDone = done.reduce((a, b) => a + b, 0);
-    const elapsedSeconds = (performance.now() - started) / 1000;
-    const rate = elapsedSeconds > 0 ? positionsDone / elapsedSeconds : 0;
-    control.onProgress({
-      positionsDone,
-      positionsTotal: total,
-      fraction: positionsDone / total,
-      positionsPerSecond: rate,
-      secondsLeft: rate > 0 ? (total - positionsDone) / rate : Number.POSITIVE_INFINITY,
-      elapsedSeconds,
-    });
+    control.onProgress(
+      countProgress('accumulate', positionsDone, total, (performance.now() - started) / 1000, (rate) =>
+        `accumulating: ${positionsDone}/${total} positions, ${rate >= 100 ? Math.round(rate) : rate.toFixed(1)}/s`,
+      ),
+    );
   };
 
   let results: GradientsTaskResult[];

@@ -38,7 +38,7 @@ export interface SweepJob {
 
 /**
  * Refuses target c on a layer without a memory cell (GRU, RNN). Called where an analysis is
- * asked for (prepareRun, from the model's architecture) and again by every sweep.
+ * asked for (prepareRun, from the model's architecture) and where a sweep enters (validateJob).
  */
 export function checkTargetState(target: TargetState, layer: number, cell: Cell): void {
   if (target !== 'c' || hasCellState(cell)) return;
@@ -52,6 +52,11 @@ export function defaultTargetState(cell: Cell): TargetState {
   return hasCellState(cell) ? 'c' : 'h';
 }
 
+/**
+ * The sweep's own edge (accumulateStateGradients): refuses with a message a person can act on
+ * what the request asks for (delays, groups, state, layer) and tokens outside the model's
+ * vocabulary (the corpus and the model are read from disk). A share's sweep then only asserts.
+ */
 export function validateJob(job: SweepJob): void {
   const { weights: w } = job;
   if (!Number.isInteger(job.maxDelay) || job.maxDelay < 0) throw new UserError(`max delay must be ≥ 0, got ${job.maxDelay}`);
@@ -68,6 +73,21 @@ export function validateJob(job: SweepJob): void {
   }
 }
 
+/**
+ * What a share's sweep relies on, checked cheaply (no pass over the tokens): the job was
+ * validated where it entered (validateJob), so a failure here is a bug, not a user's mistake.
+ */
+export function assertSweepJob(job: SweepJob): void {
+  const { weights: w, layer } = job;
+  const fail = (what: string) => {
+    throw new Error(`sweep job: ${what} (it should have been refused by validateJob)`);
+  };
+  if (!Number.isInteger(job.maxDelay) || job.maxDelay < 0 || !Number.isInteger(job.groups) || job.groups < 1) fail(`max delay ${job.maxDelay}, groups ${job.groups}`);
+  if (!Number.isInteger(layer) || layer < 1 || layer > w.layers.length) fail(`layer ${layer} of ${w.layers.length}`);
+  if (job.target !== 'h' && !(job.target === 'c' && hasCellState(w.layers[layer - 1].cell))) fail(`state ${String(job.target)} on a ${w.layers[layer - 1].cell} layer`);
+  if (job.tokens.length !== job.streams * job.length) fail('token array does not match streams × length');
+}
+
 /** Sweeps the job's streams; `kernels` must work in `engine.space` (JS kernels work anywhere). */
 export function runSweep(
   job: SweepJob,
@@ -75,7 +95,7 @@ export function runSweep(
   kernels: TangentKernels = jsKernels,
   hooks: SweepHooks = {},
 ): { sums: GradientSums; stats: SweepStats } {
-  validateJob(job);
+  assertSweepJob(job);
   const { weights } = job;
   const sums = createSumBuffers(engine.space, jobSumsShape(job));
   const index = buildTokenIndex(weights.vocabSize, job.classes, job.words);

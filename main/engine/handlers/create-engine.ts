@@ -7,6 +7,7 @@ import type { EngineEvent } from '../../../shared/events';
 import type { ProcedureName } from '../../../shared/names';
 import { buildApi } from '../../../shared/api-builder';
 import { JobManager, type JobManagerOptions } from '../jobs/job-manager';
+import { closeDeviceWorker } from '../jobs/device-worker';
 import { SettingsStore } from '../settings';
 import { createHandlers } from './create-handlers';
 import { dispatch, type DispatchHooks } from './dispatch';
@@ -34,7 +35,7 @@ export interface Engine {
   readonly jobs: JobManager;
   readonly settings: SettingsStore;
   readonly projects: ProjectCache;
-  /** Cancels running jobs and waits for them to end. */
+  /** Cancels running jobs, waits for them to end, then ends the device worker (jobs/device-worker.ts). */
   close(): Promise<void>;
 }
 
@@ -63,6 +64,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
     jobs,
     settings,
     projects,
-    close: () => jobs.close(),
+    close: async () => {
+      await jobs.close();
+      await closeDeviceWorker();
+    },
   };
 }

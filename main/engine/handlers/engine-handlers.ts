@@ -2,6 +2,9 @@
 import os from 'node:os';
 import { APP } from '../app-version';
 import type { EngineContext, HandlerGroup } from './types';
+import { runOnDevice } from '../jobs/device-worker';
+import { modelTasks } from '../model/tasks';
+import { nativeTensorflowInstalled, needsDevice } from '../jobs/device-route';
 
 function systemInfo() {
   return {
@@ -18,7 +21,9 @@ export function engineHandlers(ctx: EngineContext): HandlerGroup<'engineInfo' | 
       // Loaded on first use: TensorFlow.js takes a while to load and most calls never need it.
       const { selectBackend, cudaStatus } = await import('../model/backend');
       const { chooseSweepPath } = await import('../gradients/tensor-path/sweep-path');
-      return { app: APP, backend: await selectBackend(backend), cuda: cudaStatus(), system: systemInfo(), sweep: chooseSweepPath('auto', backend) };
+      // native TensorFlow is loaded only in the process's device worker (jobs/device-route.ts)
+      const info = needsDevice(backend, nativeTensorflowInstalled()) ? (await runOnDevice(modelTasks.probeBackend, { backend })).info : await selectBackend(backend);
+      return { app: APP, backend: info, cuda: cudaStatus(), system: systemInfo(), sweep: chooseSweepPath('auto', backend) };
     },
     settingsGet: () => ctx.settings.read(),
     settingsSet: (patch) => ctx.settings.patch(patch),

@@ -80,38 +80,58 @@ export function runInWorker<Params, Result, Progress>(
   params: Params,
   opts: RunOptions<Progress> = {},
 ): Promise<Result> {
-  const task = ref.name;
-  const seq = nextSeq++;
-  const cancel = opts.cancel ?? CancelToken.create();
   const { file, execArgv } = workerScript();
   keepFloat32OnGpu(); // before any worker may load TensorFlow (float32-gpu.ts)
   const worker = new Worker(file, { execArgv });
+  // Not awaited: a worker whose thread waits in a system call may take long to go.
+  return driveTask(worker, ref, params, opts, () => void worker.terminate().catch(() => {}));
+}
+
+/**
+ * Starts `ref`'s task on `worker` and follows it to its end: progress, log lines, and after a
+ * cancel the grace period. `release(dead)` is called once when the task has ended; `dead`
+ * says the worker cannot run another task (it was terminated after the grace, failed or
+ * exited), so an owner that keeps its worker (device-worker.ts) must start a new one.
+ */
+export function driveTask<Params, Result, Progress>(
+  worker: Worker,
+  ref: TaskRef<Params, Result, Progress>,
+  params: Params,
+  opts: RunOptions<Progress>,
+  release: (dead: boolean) => void,
+): Promise<Result> {
+  const task = ref.name;
+  const seq = nextSeq++;
+  const cancel = opts.cancel ?? CancelToken.create();
 
   return new Promise<Result>((resolve, reject) => {
     const grace = opts.cancelGraceMs ?? cancelGraceMs();
     const graceText = grace < 1000 ? `${grace} ms` : `${Math.round(grace / 1000)} s`;
     let settled = false;
     let forceTimer: ReturnType<typeof setTimeout> | null = null;
-    const finish = (fn: () => void) => {
+    const finish = (fn: () => void, dead = false) => {
       if (settled) return;
       settled = true;
       if (forceTimer !== null) clearTimeout(forceTimer);
       unsubscribe();
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
       fn();
-      // Not awaited: a worker whose thread waits in a system call may take long to go.
-      worker.terminate().catch(() => {});
+      if (dead) void worker.terminate().catch(() => {});
+      release(dead);
     };
     // The worker sees the flag by itself; this thread only starts the grace period.
     const onCancel = () => {
       forceTimer ??= setTimeout(
-        () => finish(() => reject(new JobCancelledError(`cancelled; '${task}' did not stop within ${graceText}, so its worker was terminated`))),
+        () => finish(() => reject(new JobCancelledError(`cancelled; '${task}' did not stop within ${graceText}, so its worker was terminated`)), true),
         grace,
       );
     };
     const unsubscribe = cancel.onCancel(onCancel);
     if (cancel.cancelled) onCancel();
 
-    worker.on('message', (m: WorkerMessage) => {
+    const onMessage = (m: WorkerMessage) => {
       if (m.seq !== seq) return;
       switch (m.kind) {
         case 'progress':
@@ -130,11 +150,12 @@ export function runInWorker<Params, Result, Progress>(
           finish(() => reject(new WorkerError(m.error.name, m.error.message, m.error.stack)));
           break;
       }
-    });
-    worker.on('error', (err) => finish(() => reject(err)));
-    worker.on('exit', (code) =>
-      finish(() => reject(new Error(`worker for '${task}' exited with code ${code} before finishing`))),
-    );
+    };
+    const onError = (err: Error) => finish(() => reject(err), true);
+    const onExit = (code: number) => finish(() => reject(new Error(`worker for '${task}' exited with code ${code} before finishing`)), true);
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
     worker.postMessage({ kind: 'start', seq, task, params, cancelFlags: cancel.shared });
   });
 }

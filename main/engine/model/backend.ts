@@ -118,8 +118,13 @@ export function preferenceFor(info: BackendInfo): BackendPreference {
   return (BACKEND_NAMES as readonly string[]).includes(info.name) ? (info.name as BackendPreference) : 'auto';
 }
 
-export async function selectBackend(pref: BackendPreference = 'auto'): Promise<BackendInfo> {
-  if (selected && (pref === 'auto' || backendMatches(selected.name, pref))) return selected;
+/**
+ * `auto` keeps the backend this thread already runs, unless `fresh`: then it picks anew, in
+ * the order above (the device worker runs task after task, and a task's `auto` must not be
+ * whatever an earlier one asked for by name, e.g. the cpu that reads a model's weights).
+ */
+export async function selectBackend(pref: BackendPreference = 'auto', { fresh = false }: { fresh?: boolean } = {}): Promise<BackendInfo> {
+  if (selected && ((pref === 'auto' && !fresh) || backendMatches(selected.name, pref))) return selected;
   if (!BACKEND_NAMES.includes(pref)) {
     throw new UserError(`unknown backend '${pref}': choose one of ${BACKEND_NAMES.join(', ')}`);
   }

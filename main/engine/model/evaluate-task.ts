@@ -20,7 +20,7 @@ export interface EvaluateProgress {
 
 export const evaluateTask: TaskFn<EvaluateTaskParams, EvaluateResult, EvaluateProgress> = async (raw, ctx) => {
   const params = parseTaskParams('evaluate', EvaluateTaskParamsSchema, raw);
-  const backend = await selectBackend(params.backend);
+  const backend = await selectBackend(params.backend, { fresh: true }); // fresh: the device worker may have run another backend before
   const t0 = performance.now();
   const { model, vocab } = await loadLanguageModel(params.modelDir);
   try {

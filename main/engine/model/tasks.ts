@@ -13,6 +13,7 @@ import { defineTask } from '../jobs/task-context';
 import type { TrainShardParams, TrainShardSummary } from './data-parallel/shard-protocol';
 import type { EvaluateProgress } from './evaluate-task';
 import type { InspectModelParams } from './inspect-model-task';
+import type { ProbeBackendParams, ProbedBackend } from './probe-backend-task';
 
 export const modelTasks = {
   train: defineTask<TrainTaskParams, TrainResult, TrainProgress>('train'),
@@ -21,4 +22,6 @@ export const modelTasks = {
   evaluate: defineTask<EvaluateTaskParams, EvaluateResult, EvaluateProgress>('evaluate'),
   inspectModel: defineTask<InspectModelParams, DetectedModel>('inspect-model'),
   importModel: defineTask<ImportModelParams, ImportModelResult>('import-model'),
+  /** selects a backend and says what ran (info); in the device worker where that loads native TensorFlow */
+  probeBackend: defineTask<ProbeBackendParams, ProbedBackend>('probe-backend'),
 };

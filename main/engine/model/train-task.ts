@@ -29,7 +29,7 @@ export async function readTrainingData(corpusDir: string, vocabSize: number): Pr
 export const trainTask: TaskFn<TrainTaskParams, TrainResult, TrainProgress> = async (raw, ctx) => {
   const params = parseTaskParams('train', TrainTaskParamsSchema, raw);
   checkCellOptions(params.config); // before the corpus is read
-  const backend = await selectBackend(params.backend);
+  const backend = await selectBackend(params.backend, { fresh: true }); // fresh: the device worker may have run another backend before
   const src = params.source;
   const data = src.kind === 'corpus' ? await readTrainingData(src.dir, params.config.vocabSize) : src;
   const valid = src.kind === 'corpus' && src.validTokens !== null ? data.valid.subarray(0, src.validTokens) : data.valid;

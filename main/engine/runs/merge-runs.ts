@@ -8,6 +8,7 @@
 import { layoutStreams, mergeSums, resultFromSums, shardRange, type AccumulationStats, type GradientSums } from '../gradients';
 import { UserError } from '../errors';
 import type { TaskFn } from '../jobs/task-context';
+import { secondsLeftAtRate } from '../jobs/eta';
 import { openProject, type ProjectStore } from '../project';
 import { describeSchemaError } from '../project/read-json';
 import { MergeParamsSchema, type MergeParamsInput } from '../../../shared/job-kinds/merge';
@@ -169,8 +170,11 @@ export const mergeTask: TaskFn<MergeParams, MergeResult, AnalyzeProgress> = asyn
 
       // Exact float64 sums, added in shard order 1..N (a fixed order).
       let sums: GradientSums | null = null;
+      const adding = performance.now();
       for (const [i, s] of shards.entries()) {
-        ctx.progress({ phase: 'prepare', fraction: 0.2 + (0.8 * i) / shards.length, label: `adding ${shardLabel(s.record.partial.shard)} ('${s.id}')`, secondsLeft: null });
+        // time left: of the shards still to add, at the pace of those added (the phase's rest is quick)
+        const secondsLeft = secondsLeftAtRate(i, shards.length, secondsSince(adding));
+        ctx.progress({ phase: 'prepare', fraction: 0.2 + (0.8 * i) / shards.length, label: `adding ${shardLabel(s.record.partial.shard)} ('${s.id}')`, secondsLeft });
         const part = await readPartialSums(s.dir, s.record);
         if (sums === null) sums = part;
         else {

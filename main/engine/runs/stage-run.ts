@@ -1,6 +1,6 @@
-// How a run task (a sweep, a shard's sweep, an ablation) builds runs/<id>/: its params checked
-// against their schema, then the project opened and the folder staged by store.stageItem, so a
-// failed or cancelled run leaves the project as it was.
+// How a run task (a sweep, a shard's sweep, an ablation) builds runs/<id>/: the project opened
+// and the folder staged by store.stageItem, so a failed or cancelled run leaves the project as
+// it was. parseRunParams is the edge parse for callers that do not come through the contract.
 import type { z } from 'zod';
 import { UserError } from '../errors';
 import type { TaskContext } from '../jobs/task-context';

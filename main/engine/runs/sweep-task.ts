@@ -4,7 +4,7 @@
 // Run in a worker thread, the big arrays never cross to the caller: only run.json does.
 import os from 'node:os';
 import path from 'node:path';
-import { accumulateStateGradients, type GradientProgress } from '../gradients';
+import { accumulateStateGradients } from '../gradients';
 import type { TaskContext, TaskFn } from '../jobs/task-context';
 import { writeJsonAtomic } from '../project';
 import { ITEM_META_FILE } from '../project/layout';
@@ -36,7 +36,11 @@ export interface ShardSweepResult {
   record: PartialRunRecord;
 }
 
-/** The params with their defaults (a shard count above the streams is refused by shardRange, where the streams are laid out). */
+/**
+ * The params with their defaults, or a UserError naming the wrong ones: the edge of a caller
+ * that does not come through the contract (a test). A shard count
+ * above the streams is refused by shardRange, where the streams are laid out.
+ */
 export function parseAnalyzeParams(input: AnalyzeParams): AnalyzeParamsResolved {
   return parseRunParams(AnalyzeParamsSchema, 'analysis', input);
 }
@@ -71,29 +75,22 @@ async function writePartialRun(dir: string, input: FinishInput, ctx: TaskContext
   return record;
 }
 
-function accumulateProgress(p: GradientProgress): AnalyzeProgress {
-  const rate = p.positionsPerSecond >= 100 ? Math.round(p.positionsPerSecond) : p.positionsPerSecond.toFixed(1);
-  return {
-    phase: 'accumulate',
-    fraction: p.fraction,
-    label: `accumulating: ${p.positionsDone}/${p.positionsTotal} positions, ${rate}/s`,
-    secondsLeft: Number.isFinite(p.secondsLeft) ? p.secondsLeft : null,
-  };
-}
-
 type Finish<R> = (dir: string, input: FinishInput, ctx: TaskContext<AnalyzeProgress>) => Promise<R>;
 
-/** A whole sweep (task 'analyze'): the run with its SVDs and summary. */
-export const sweepTask: TaskFn<AnalyzeParams, SweepResult, AnalyzeProgress> = (input, ctx) =>
-  sweep(input, ctx, false, finishRun);
+/**
+ * A whole sweep (task 'analyze'): the run with its SVDs and summary. Its params were parsed
+ * where the request entered (the contract at dispatch; parseAnalyzeParams in a test, the
+ * schema's parse in the synthetic pipeline): the sweep does not check them again.
+ */
+export const sweepTask: TaskFn<AnalyzeParamsResolved, SweepResult, AnalyzeProgress> = (params, ctx) =>
+  sweep(params, ctx, false, finishRun);
 
 /** One shard of a sweep (task 'analyze-shard', params.shard set): a partial run. */
-export const shardSweepTask: TaskFn<AnalyzeParams, ShardSweepResult, AnalyzeProgress> = (input, ctx) =>
-  sweep(input, ctx, true, writePartialRun);
+export const shardSweepTask: TaskFn<AnalyzeParamsResolved, ShardSweepResult, AnalyzeProgress> = (params, ctx) =>
+  sweep(params, ctx, true, writePartialRun);
 
-async function sweep<R>(input: AnalyzeParams, ctx: TaskContext<AnalyzeProgress>, sharded: boolean, finish: Finish<R>): Promise<{ dir: string; record: R }> {
+async function sweep<R>(params: AnalyzeParamsResolved, ctx: TaskContext<AnalyzeProgress>, sharded: boolean, finish: Finish<R>): Promise<{ dir: string; record: R }> {
   const started = performance.now();
-  const params = parseAnalyzeParams(input);
   if (sharded !== (params.shard !== undefined)) throw new Error(sharded ? 'a shard sweep needs params.shard' : 'a sweep with params.shard is a shard sweep (shardSweepTask)');
   const { cancel } = ctx;
   return stageRun(params, ctx, async ({ dir, store, created }) => {
@@ -121,7 +118,7 @@ async function sweep<R>(input: AnalyzeParams, ctx: TaskContext<AnalyzeProgress>,
         sweepPath: chooseSweepPath(params.engine, params.backend),
         deviceMemoryMB: params.deviceMemory,
       },
-      { workers, cancel, onProgress: (p) => ctx.progress(accumulateProgress(p)) },
+      { workers, cancel, onProgress: (p) => ctx.progress(p) },
     );
     const accumulateSeconds = seconds(t1);
     cancel.throwIfCancelled();

@@ -5,9 +5,10 @@
 // fails or is cancelled, the items already added are deleted again.
 import path from 'node:path';
 import type { TrainConfigInput, TrainResult, TrainTaskParams } from '../../../shared/schemas/model';
-import type { AnalyzeProgress } from '../../../shared/schemas/run';
+import { AnalyzeParamsSchema, type AnalyzeProgress } from '../../../shared/schemas/run';
 import { UserError } from '../errors';
-import { runInWorker } from '../jobs/run-in-worker';
+import { analyzeNeedsDevice, nativeTensorflowInstalled, needsDevice, runRouted } from '../jobs/device-route';
+import { phaseFraction, type PhaseShares } from '../jobs/phase-progress';
 import { type ProjectStore, openProject, writeJsonAtomic } from '../project';
 import type { ItemKind } from '../../../shared/schemas/project';
 import { runTasks } from '../runs/tasks';
@@ -121,26 +122,24 @@ export async function runSyntheticBenchmark(
     log(`model '${o.id}': valid perplexity ${trained.bestValidPerplexity?.toFixed(3)} after ${trained.epochsRun} epochs, ${trainSeconds.toFixed(1)} s`);
 
     const stepAnalyze = performance.now();
-    const analysis = await runInWorker(
-      runTasks.sweep,
-      {
-        project: store.dir,
-        model: o.id,
-        corpus: o.id,
-        id: o.id,
-        name: o.name,
-        split: 'test',
-        maxDelay: o.maxDelay,
-        streams: o.streams,
-        properties: [PROPERTY_SPEC],
-        classSets: [SYNTHETIC_CLASS_SET_ID],
-        workers: o.workers,
-      },
-      {
-        cancel,
-        onProgress: (p: AnalyzeProgress) => report('analyze', analyzeFraction(p), `analysis: ${p.label}`, p.secondsLeft),
-      },
-    );
+    // the pipeline's own request enters here: parsed once, with the defaults filled in
+    const analyzeParams = AnalyzeParamsSchema.parse({
+      project: store.dir,
+      model: o.id,
+      corpus: o.id,
+      id: o.id,
+      name: o.name,
+      split: 'test',
+      maxDelay: o.maxDelay,
+      streams: o.streams,
+      properties: [PROPERTY_SPEC],
+      classSets: [SYNTHETIC_CLASS_SET_ID],
+      workers: o.workers,
+    });
+    const analysis = await runRouted(await analyzeNeedsDevice(analyzeParams.engine, analyzeParams.backend), runTasks.sweep, analyzeParams, {
+      cancel,
+      onProgress: (p: AnalyzeProgress) => report('analyze', phaseFraction(ANALYZE_PHASES, p), `analysis: ${p.label}`, p.secondsLeft),
+    });
     created.push('run');
     const analyzeSeconds = seconds(stepAnalyze);
 
@@ -207,16 +206,13 @@ export async function runSyntheticBenchmark(
 
 const seconds = (from: number) => (performance.now() - from) / 1000;
 
-function analyzeFraction(p: AnalyzeProgress): number {
-  const at: Record<AnalyzeProgress['phase'], [number, number]> = {
-    prepare: [0, 0.05],
-    accumulate: [0.05, 0.8],
-    summarise: [0.8, 0.95],
-    write: [0.95, 1],
-  };
-  const [a, b] = at[p.phase];
-  return a + (b - a) * p.fraction;
-}
+/** Where each analysis phase sits in the pipeline's analyze step. */
+const ANALYZE_PHASES: PhaseShares<AnalyzeProgress['phase']> = {
+  prepare: [0, 0.05],
+  accumulate: [0.05, 0.75],
+  summarise: [0.8, 0.15],
+  write: [0.95, 0.05],
+};
 
 async function train(
   store: ProjectStore,
@@ -256,7 +252,7 @@ async function train(
         config,
         backend: o.backend,
       };
-      return runInWorker(modelTasks.train, params, {
+      return runRouted(needsDevice(o.backend, nativeTensorflowInstalled()), modelTasks.train, params, {
         cancel,
         onProgress: (p) => {
           const within = (p.epoch - 1 + (p.phase === 'valid' ? 1 : p.batch / Math.max(1, p.batchesPerEpoch))) / p.epochs;

@@ -28,6 +28,7 @@ const registry = new Map<string, () => Promise<AnyTask>>([
     evaluate: async () => (await import('../model/evaluate-task')).evaluateTask,
     inspectModel: async () => (await import('../model/inspect-model-task')).inspectModelTask,
     importModel: async () => (await import('../model/import-model-task')).importModelTask,
+    probeBackend: async () => (await import('../model/probe-backend-task')).probeBackendTask,
   }),
   ...bindAll(gradientsTasks, {
     gradients: async () => (await import('../gradients/gradients-task')).gradientsTask,

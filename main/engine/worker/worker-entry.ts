@@ -1,11 +1,13 @@
 // Entry point of a job worker thread: waits for one start message, runs that task,
-// reports progress, and ends with exactly one of done / cancelled / failed.
+// reports progress, and ends with exactly one of done / cancelled / failed. The device
+// worker (jobs/device-worker.ts) runs task after task in the same thread instead.
 import { parentPort } from 'node:worker_threads';
 import type { StartMessage, WorkerMessage } from '../jobs/protocol';
 import { serializeError, transferablesOf } from '../jobs/protocol';
 import { CancelToken } from '../cancel-token';
 import { JobCancelledError } from '../errors';
 import { loadTask } from './task-registry';
+import { onDeviceThread } from '../jobs/device-worker';
 
 if (!parentPort) throw new Error('worker-entry must run in a worker thread');
 const port = parentPort;
@@ -19,7 +21,9 @@ const postResult = (m: WorkerMessage & { result?: unknown }) => {
   }
 };
 
-port.once('message', async (msg: StartMessage) => {
+const serve = onDeviceThread();
+
+const runTask = async (msg: StartMessage) => {
   const { seq, task, params } = msg;
   try {
     const fn = await loadTask(task);
@@ -33,6 +37,16 @@ port.once('message', async (msg: StartMessage) => {
     if (err instanceof JobCancelledError) postResult({ kind: 'cancelled', seq, result: err.partial });
     else post({ kind: 'failed', seq, error: serializeError(err) });
   } finally {
-    port.close();
+    if (!serve) port.close();
   }
-});
+};
+
+if (serve) {
+  // one task at a time, in the order they came (the owner sends the next only after the last ended)
+  let last = Promise.resolve();
+  port.on('message', (msg: StartMessage) => {
+    last = last.then(() => runTask(msg));
+  });
+} else {
+  port.once('message', runTask);
+}

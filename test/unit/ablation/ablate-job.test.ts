@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAblate } from '../../../main/cli/commands/ablate';
 import { registerFindings } from '../../../main/cli/commands/findings';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
-import { sweepTask } from '../../../main/engine/runs';
+import { sweepTask, parseAnalyzeParams } from '../../../main/engine/runs';
 import { openProject } from '../../../main/engine/project';
 import { createEngine } from '../../../main/engine/handlers/create-engine';
 import { readNpy } from '../../../main/engine/project';
-import { ablateRun } from '../../../main/engine/ablation/ablate-run';
+import { ablateRun, parseAblateParams } from '../../../main/engine/ablation/ablate-run';
 import { jobDefaults } from '../../../main/engine/handlers/job-handlers';
 import { AblationRecordSchema, ABLATION_ARRAY_FILES } from '../../../shared/schemas/ablation';
 import { makeRunProject, type RunProject } from '../runs/helpers';
@@ -26,8 +26,8 @@ const D = 4;
 
 beforeAll(async () => {
   p = await makeRunProject({ models: [{ id: 'm', embeddingDim: 6, units: [5, 4] }] });
-  await sweepTask({ project: p.dir, corpus: 'c', model: 'm', id: 'sweep', streams: 3, maxDelay: D, groups: 3, workers: 0 }, inProcessContext());
-  await sweepTask({ project: p.dir, corpus: 'c', model: 'm', id: 'sweep-valid', split: 'valid', streams: 3, maxDelay: D, groups: 3, workers: 0 }, inProcessContext());
+  await sweepTask(parseAnalyzeParams({ project: p.dir, corpus: 'c', model: 'm', id: 'sweep', streams: 3, maxDelay: D, groups: 3, workers: 0 }), inProcessContext());
+  await sweepTask(parseAnalyzeParams({ project: p.dir, corpus: 'c', model: 'm', id: 'sweep-valid', split: 'valid', streams: 3, maxDelay: D, groups: 3, workers: 0 }), inProcessContext());
 }, 120_000);
 afterAll(async () => {
   await p?.cleanup();
@@ -74,7 +74,7 @@ describe('mnemoscope ablate', () => {
 
   it('two share workers give what one thread computes', async () => {
     const here = await ablateRun(
-      { project: p.dir, model: 'm', corpus: 'c', id: 'abl-here', maxDelay: D, streams: 3, groups: 3, mode: 'shuffle', workers: 0 },
+      parseAblateParams({ project: p.dir, model: 'm', corpus: 'c', id: 'abl-here', maxDelay: D, streams: 3, groups: 3, mode: 'shuffle', workers: 0 }),
       inProcessContext(),
     );
     const run = json.run as { delta: { mean: number[] }; truncation: { mean: number[] } };
@@ -123,7 +123,7 @@ describe('mnemoscope ablate', () => {
     const { CancelToken } = await import('../../../main/engine/cancel-token');
     const cancel = CancelToken.create();
     cancel.cancel();
-    await expect(ablateRun({ project: p.dir, model: 'm', corpus: 'c', id: 'gone', maxDelay: D, streams: 3, workers: 0 }, inProcessContext(undefined, cancel))).rejects.toThrow(/cancel/i);
+    await expect(ablateRun(parseAblateParams({ project: p.dir, model: 'm', corpus: 'c', id: 'gone', maxDelay: D, streams: 3, workers: 0 }), inProcessContext(undefined, cancel))).rejects.toThrow(/cancel/i);
     await expect(fs.stat(path.join(p.dir, 'runs', 'gone'))).rejects.toThrow();
   });
 });

@@ -12,7 +12,7 @@ import { registerCorpus } from '../../../main/cli/commands/corpus';
 import { registerExport } from '../../../main/cli/commands/export';
 import { printable, shown } from '../../../main/cli/terminal-text';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
-import { sweepTask } from '../../../main/engine/runs';
+import { sweepTask, parseAnalyzeParams } from '../../../main/engine/runs';
 import { makeRunProject, type RunProject } from '../runs/helpers';
 import { tempDir } from '../contract/helpers';
 import { runCliInProcess, type Ran } from './in-process';
@@ -69,7 +69,7 @@ describe('commands on a project with a run', () => {
   let p: RunProject;
   beforeAll(async () => {
     p = await makeRunProject({ models: [{ id: 'm', embeddingDim: 6, units: [5] }] });
-    await sweepTask({ project: p.dir, corpus: 'c', model: 'm', id: 'r1', streams: 2, maxTokens: 80, maxDelay: 3, groups: 2, workers: 0 }, inProcessContext());
+    await sweepTask(parseAnalyzeParams({ project: p.dir, corpus: 'c', model: 'm', id: 'r1', streams: 2, maxTokens: 80, maxDelay: 3, groups: 2, workers: 0 }), inProcessContext());
   });
   afterAll(async () => {
     await p?.cleanup();

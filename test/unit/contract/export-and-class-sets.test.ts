@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../main/engine/handlers/create-engine';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
-import { sweepTask, exportRun, readRunRecord } from '../../../main/engine/runs';
+import { sweepTask, exportRun, readRunRecord, parseAnalyzeParams } from '../../../main/engine/runs';
 import { makeRunProject, type RunProject } from '../runs/helpers';
 import { tempDir, testEngine } from './helpers';
 
@@ -18,7 +18,7 @@ let out: string;
 
 beforeAll(async () => {
   p = await makeRunProject({ models: [{ id: 'm', embeddingDim: 6, units: [5] }] });
-  await sweepTask({ project: p.dir, corpus: 'c', model: 'm', id: 'r1', streams: 2, maxTokens: 80, maxDelay: 3, groups: 2, workers: 0 }, inProcessContext());
+  await sweepTask(parseAnalyzeParams({ project: p.dir, corpus: 'c', model: 'm', id: 'r1', streams: 2, maxTokens: 80, maxDelay: 3, groups: 2, workers: 0 }), inProcessContext());
   ({ engine } = await testEngine());
   out = await tempDir('mnemo-export-');
 });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../main/engine/handlers/create-engine';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
-import { sweepTask } from '../../../main/engine/runs';
+import { sweepTask, parseAnalyzeParams } from '../../../main/engine/runs';
 import { checkFindings } from '../../../main/engine/runs/findings';
 import { FINDING_IDS } from '../../../shared/schemas/findings';
 import type { RunRecord } from '../../../shared/schemas/run';
@@ -20,7 +20,7 @@ let engine: Engine;
 
 beforeAll(async () => {
   p = await makeRunProject({ models: [{ id: 'small', embeddingDim: 6, units: [5] }] });
-  await sweepTask({ project: p.dir, corpus: 'c', model: 'small', id: 'real', streams: 2, maxTokens: 120, maxDelay: 6, groups: 3, workers: 0 }, inProcessContext());
+  await sweepTask(parseAnalyzeParams({ project: p.dir, corpus: 'c', model: 'small', id: 'real', streams: 2, maxTokens: 120, maxDelay: 6, groups: 3, workers: 0 }), inProcessContext());
   await writeRun(p.dir, fixtureRun({ id: 'agrees' }));
   await writeRun(p.dir, contraryRun('contrary'));
   await writeRun(p.dir, fixtureRun({ id: 'old', analysisVersion: 1 }));

@@ -9,7 +9,7 @@ import type { Engine } from '../../../main/engine/handlers/create-engine';
 import { comparabilityWarnings } from '../../../main/engine/handlers/run-comparability';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
 import { readNpy } from '../../../main/engine/project';
-import { sweepTask } from '../../../main/engine/runs';
+import { sweepTask, parseAnalyzeParams } from '../../../main/engine/runs';
 import type { RunRecord } from '../../../shared/schemas/run';
 import { makeRunProject, type RunProject } from '../runs/helpers';
 import { testEngine } from './helpers';
@@ -21,9 +21,9 @@ const D = 4;
 beforeAll(async () => {
   p = await makeRunProject({ models: [{ id: 'small', embeddingDim: 6, units: [5] }, { id: 'wide', embeddingDim: 6, units: [7] }] });
   const common = { project: p.dir, corpus: 'c', streams: 2, maxTokens: 80, maxDelay: D, groups: 2, workers: 0 };
-  await sweepTask({ ...common, model: 'small', id: 'a' }, inProcessContext());
-  await sweepTask({ ...common, model: 'wide', id: 'b' }, inProcessContext());
-  await sweepTask({ ...common, model: 'wide', id: 'h', state: 'h', normalize: 'equal-variance' }, inProcessContext());
+  await sweepTask(parseAnalyzeParams({ ...common, model: 'small', id: 'a' }), inProcessContext());
+  await sweepTask(parseAnalyzeParams({ ...common, model: 'wide', id: 'b' }), inProcessContext());
+  await sweepTask(parseAnalyzeParams({ ...common, model: 'wide', id: 'h', state: 'h', normalize: 'equal-variance' }), inProcessContext());
   ({ engine } = await testEngine());
 });
 afterAll(async () => {

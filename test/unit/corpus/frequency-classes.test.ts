@@ -18,7 +18,7 @@ import { buildVocabulary } from '../../../main/engine/corpus/vocabulary';
 import { createProject, openProject, type ProjectStore } from '../../../main/engine/project';
 import type { Engine } from '../../../main/engine/handlers/create-engine';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
-import { sweepTask } from '../../../main/engine/runs';
+import { sweepTask, parseAnalyzeParams } from '../../../main/engine/runs';
 import { testEngine } from '../contract/helpers';
 import { makeRunProject } from '../runs/helpers';
 import { stagingDir, tempDir, writeFile } from './helpers';
@@ -255,7 +255,7 @@ describe('a sweep on a corpus imported before the frequency set existed', () => 
       await fs.writeFile(vocabFile, JSON.stringify(vocab));
 
       const { record } = await sweepTask(
-        { project: p.dir, model: 'm', corpus: 'c', id: 'r', streams: 2, maxTokens: 40, maxDelay: 2, groups: 2, workers: 0 },
+        parseAnalyzeParams({ project: p.dir, model: 'm', corpus: 'c', id: 'r', streams: 2, maxTokens: 40, maxDelay: 2, groups: 2, workers: 0 }),
         inProcessContext(() => {}),
       );
       expect(record.config.classSets).toEqual(['frequency', 'paper', 'upos']);

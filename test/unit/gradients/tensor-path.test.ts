@@ -102,6 +102,15 @@ describe('tensor path: the same sums as the kernel path', () => {
     });
   });
 
+  it('hard-sigmoid gates (the forward on the device clips as cell-forward.ts does): LSTM, GRU and gru-classic', () => {
+    const c: Case = { name: 'hard', cells: ['lstm', 'gru', 'gru-classic'], units: [4, 5, 3], layer: 3, state: 'h' };
+    // scale 1.5: pre-activations reach the clipped region of 0.2·z + 0.5 on both sides
+    const j = job(c, 20, 3, 9, { weights: randomCellModel(520, V, E, c.units, c.cells, 'hard_sigmoid', 1.5) });
+    const kernel = runSweep(j, new JsGemmEngine(), jsKernels);
+    expect(kernel.sums.group.some((v) => v !== 0)).toBe(true);
+    expectSameSums(runTensorSweep(j).sums, kernel.sums);
+  });
+
   it('classes per class only, chunks of one stream, a group window of several groups (D > T/K)', () => {
     const c = cases[3];
     const j = job(c, 3, 3, 10, { maxDelay: 6, groups: 5, classesPerGroup: false, chunkStreams: 1 });
@@ -239,6 +248,8 @@ describe('sweep path: which path runs and why', () => {
     expect(chooseSweepPath('tensor', 'cpu', () => none)).toMatchObject({ path: 'tensor', backend: 'cpu' });
     expect(chooseSweepPath('tensor', undefined, () => none)).toMatchObject({ path: 'tensor', backend: 'auto' });
     expect(chooseSweepPath('kernels', 'auto', () => gpu)).toMatchObject({ path: 'kernels', backend: 'wasm' });
-    expect(chooseSweepPath('kernels', 'tensorflow', () => gpu)).toMatchObject({ path: 'kernels', backend: 'tensorflow' });
+    expect(() => chooseSweepPath('kernels', 'tensorflow', () => gpu)).toThrow(/cannot use backend tensorflow: TensorFlow loads in one thread/);
+    expect(() => chooseSweepPath('kernels', 'tensorflow-gpu', () => none)).toThrow(/--engine tensor/);
+    expect(chooseSweepPath('auto', 'tensorflow', () => none)).toMatchObject({ path: 'tensor', backend: 'tensorflow' });
   });
 });

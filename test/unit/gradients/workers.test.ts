@@ -2,7 +2,7 @@
 // sums merged; equals the in-process reference run; progress is reported; cancel stops it.
 import { describe, expect, it } from 'vitest';
 import { JobCancelledError } from '../../../main/engine/errors';
-import { accumulateStateGradients, groupBlocks, meanGradients } from '../../../main/engine/gradients/parallel-driver';
+import { accumulateStateGradients, groupBlocks, meanGradients, type GradientProgress } from '../../../main/engine/gradients/parallel-driver';
 import { randomModel, randomTokens, relError } from './reference-lstm';
 import { CancelToken } from '../../../main/engine/cancel-token';
 
@@ -12,10 +12,10 @@ describe('accumulateStateGradients in worker threads', () => {
     const tokens = randomTokens(62, 123, 11);
     const opts = { layer: 2, maxDelay: 6, streams: 5, groups: 4, classes: { a: [1, 2, 3], b: [3, 4] }, words: [5, 9] };
     const ref = await accumulateStateGradients(w, tokens, { ...opts, backend: 'cpu', engine: 'js' }, { workers: 0 });
-    const progress: number[] = [];
+    const progress: GradientProgress[] = [];
     const par = await accumulateStateGradients(w, tokens, { ...opts, backend: 'wasm' }, {
       workers: 2,
-      onProgress: (p) => progress.push(p.positionsDone),
+      onProgress: (p) => progress.push(p),
     });
     expect(par.workers).toBe(2);
     expect(par.backend).toMatch(/wasm/);
@@ -32,7 +32,9 @@ describe('accumulateStateGradients in worker threads', () => {
     const groups = groupBlocks(par);
     expect(groups.length).toBe(4);
     expect(relError(groups[2].sum, groupBlocks(ref)[2].sum)).toBeLessThan(1e-5);
-    expect(progress.at(-1)).toBe(120);
+    const last = progress.at(-1)!;
+    expect([last.phase, last.fraction, last.secondsLeft]).toEqual(['accumulate', 1, 0]);
+    expect(last.label).toMatch(/^accumulating: 120\/120 positions, [\d.]+\/s$/);
     expect(par.flops).toBe(ref.flops);
     expect(par.gflops).toBeGreaterThan(0);
   });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
 import { writeNpy } from '../../../main/engine/project';
-import { sweepTask, exportColumns, readRun, readRunRecord, runToCsv, runToExport, type SweepResult } from '../../../main/engine/runs';
+import { sweepTask, exportColumns, readRun, readRunRecord, runToCsv, runToExport, type SweepResult, parseAnalyzeParams } from '../../../main/engine/runs';
 import type { RunRecord } from '../../../shared/schemas/run';
 import { makeRunProject, type RunProject } from './helpers';
 
@@ -45,7 +45,7 @@ function parseCsv(text: string): string[][] {
 beforeAll(async () => {
   p = await makeRunProject({ units: [5] });
   run = await sweepTask(
-    { project: p.dir, model: 'm', corpus: 'c', id: 'e', streams: 2, maxTokens: 80, maxDelay: D, groups: 2, workers: 0, words: ['the', 'dogs'] },
+    parseAnalyzeParams({ project: p.dir, model: 'm', corpus: 'c', id: 'e', streams: 2, maxTokens: 80, maxDelay: D, groups: 2, workers: 0, words: ['the', 'dogs'] }),
     inProcessContext(),
   );
 });

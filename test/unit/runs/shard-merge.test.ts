@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meanGradients, mergeSums, resultFromSums } from '../../../main/engine/gradients';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
 import { openProject } from '../../../main/engine/project';
-import { sweepTask, shardSweepTask, mergeTask, readPartialRunRecord, readRun, readRunRecord } from '../../../main/engine/runs';
+import { sweepTask, shardSweepTask, mergeTask, readPartialRunRecord, readRun, readRunRecord, parseAnalyzeParams } from '../../../main/engine/runs';
 import { readPartialSums } from '../../../main/engine/runs/partial-run';
 import type { AnalyzeParams, AnalyzeProgress, RunArrayName } from '../../../shared/schemas/run';
 import { makeRunProject, type RunProject } from './helpers';
@@ -73,10 +73,10 @@ async function expectSameRun(mergedId: string, wholeId: string): Promise<void> {
 
 beforeAll(async () => {
   p = await makeRunProject({ sentences: 160 });
-  await sweepTask(params('whole'), ctx());
-  await sweepTask(params('whole-s', { sample: 50, seed: 7 }), ctx());
-  for (const [i, id] of shardIds('sh').entries()) await shardSweepTask(params(id, { shard: { index: i + 1, count: N } }), ctx());
-  for (const [i, id] of shardIds('ss').entries()) await shardSweepTask(params(id, { sample: 50, seed: 7, shard: { index: i + 1, count: N }, workers: 2 }), ctx());
+  await sweepTask(parseAnalyzeParams(params('whole')), ctx());
+  await sweepTask(parseAnalyzeParams(params('whole-s', { sample: 50, seed: 7 })), ctx());
+  for (const [i, id] of shardIds('sh').entries()) await shardSweepTask(parseAnalyzeParams(params(id, { shard: { index: i + 1, count: N } })), ctx());
+  for (const [i, id] of shardIds('ss').entries()) await shardSweepTask(parseAnalyzeParams(params(id, { sample: 50, seed: 7, shard: { index: i + 1, count: N }, workers: 2 })), ctx());
 }, 120_000);
 afterAll(async () => {
   await p.cleanup();
@@ -108,7 +108,7 @@ describe('analyze --shard', () => {
   });
 
   it('refuses more shards than streams', async () => {
-    await expect(shardSweepTask(params('too-many', { shard: { index: 1, count: B + 1 } }), ctx())).rejects.toThrow(
+    await expect(shardSweepTask(parseAnalyzeParams(params('too-many', { shard: { index: 1, count: B + 1 } })), ctx())).rejects.toThrow(
       `${B + 1} shards need at least ${B + 1} streams (the sweep has ${B})`,
     );
   });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelToken } from '../../../main/engine/cancel-token';
 import { JobCancelledError } from '../../../main/engine/errors';
 import { runInWorker } from '../../../main/engine/jobs/run-in-worker';
-import { runTasks } from '../../../main/engine/runs';
+import { runTasks, parseAnalyzeParams } from '../../../main/engine/runs';
 import { makeRunProject, type RunProject } from './helpers';
 
 let p: RunProject;
@@ -29,7 +29,7 @@ describe('cancelling a sweep', () => {
     let accumulated = 0;
     const err = await runInWorker(
       runTasks.sweep,
-      { project: p.dir, model: 'big', corpus: 'c', id: 'stopped', streams: 4, maxDelay: 30, groups: 2, workers: 2 },
+      parseAnalyzeParams({ project: p.dir, model: 'big', corpus: 'c', id: 'stopped', streams: 4, maxDelay: 30, groups: 2, workers: 2 }),
       {
         cancel,
         // Long: a cancel that needed the worker to be terminated would show in the time and the message.

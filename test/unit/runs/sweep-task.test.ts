@@ -11,7 +11,7 @@ import { JobCancelledError } from '../../../main/engine/errors';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
 import { extractWeights, loadLanguageModel, selectBackend, type RnnLmWeights } from '../../../main/engine/model';
 import { openProject } from '../../../main/engine/project';
-import { sweepTask, readRun, type SweepResult } from '../../../main/engine/runs';
+import { sweepTask, readRun, type SweepResult, parseAnalyzeParams } from '../../../main/engine/runs';
 import { RunRecordSchema, type AnalyzeParams, type AnalyzeProgress } from '../../../shared/schemas/run';
 import { fdGradientSums, relError } from '../gradients/reference-lstm';
 import { makeRunProject, type RunProject } from './helpers';
@@ -41,7 +41,7 @@ beforeAll(async () => {
   p = await makeRunProject();
   const phases: AnalyzeProgress['phase'][] = [];
   run = await sweepTask(
-    base({ words: ['dog', 'cats', 'dog'] }),
+    parseAnalyzeParams(base({ words: ['dog', 'cats', 'dog'] })),
     inProcessContext((x) => phases.push(x.phase)),
   );
   expect([...new Set(phases)]).toEqual(['prepare', 'accumulate', 'summarise', 'write']);
@@ -164,7 +164,8 @@ describe('sweepTask', () => {
 
 describe('sweepTask refusals and cancel leave no run behind', () => {
   const refused = async (over: Partial<AnalyzeParams>, message: RegExp) => {
-    const err = await sweepTask(base({ id: 'bad', ...over }), inProcessContext()).catch((e: unknown) => e as Error);
+    // the params are parsed where the request enters (here), then the sweep refuses what it finds on disk
+    const err = await (async () => sweepTask(parseAnalyzeParams(base({ id: 'bad', ...over })), inProcessContext()))().catch((e: unknown) => e as Error);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).name).toBe('UserError');
     expect((err as Error).message).toMatch(message);
@@ -189,7 +190,7 @@ describe('sweepTask refusals and cancel leave no run behind', () => {
     const ctx = inProcessContext<AnalyzeProgress>((x) => {
       if (x.phase === 'summarise') cancel.cancel();
     }, cancel);
-    await expect(sweepTask(base({ id: 'cancelled' }), ctx)).rejects.toBeInstanceOf(JobCancelledError);
+    await expect(sweepTask(parseAnalyzeParams(base({ id: 'cancelled' })), ctx)).rejects.toBeInstanceOf(JobCancelledError);
     expect(await fs.readdir(path.join(p.dir, 'runs'))).toEqual(['r']);
     expect(await fs.readdir(path.join(p.dir, '.staging'))).toEqual([]);
   });
@@ -198,7 +199,7 @@ describe('sweepTask refusals and cancel leave no run behind', () => {
 describe('sweepTask options', () => {
   it('state h of layer 1, a sample, equal-variance normalisation, explicit properties and class sets', async () => {
     const r = await sweepTask(
-      base({
+      parseAnalyzeParams(base({
         id: 'h1',
         state: 'h',
         layer: 1,
@@ -207,7 +208,7 @@ describe('sweepTask options', () => {
         normalize: 'equal-variance',
         classSets: ['paper'],
         properties: ['num=noun-sg:noun-pl', 'nv=upos/NOUN:upos/VERB'],
-      }),
+      })),
       inProcessContext(),
     );
     const c = r.record.config;

@@ -5,7 +5,7 @@
 // streams are tested in test/unit/gradients/tensor-path.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcessContext } from '../../../main/engine/jobs/task-context';
-import { shardSweepTask, sweepTask, readRun, type RunData } from '../../../main/engine/runs';
+import { shardSweepTask, sweepTask, readRun, type RunData, parseAnalyzeParams } from '../../../main/engine/runs';
 import { readPartialSums } from '../../../main/engine/runs/partial-run';
 import type { AnalyzeParams, RunArrayName } from '../../../shared/schemas/run';
 import { relError } from '../gradients/reference-lstm';
@@ -31,7 +31,7 @@ const base = (over: Partial<AnalyzeParams>): AnalyzeParams => ({
 });
 
 async function sweep(over: Partial<AnalyzeParams>): Promise<RunData> {
-  const r = await sweepTask(base(over), inProcessContext());
+  const r = await sweepTask(parseAnalyzeParams(base(over)), inProcessContext());
   return readRun(r.dir);
 }
 
@@ -89,8 +89,8 @@ describe('analyze on the tensor path', () => {
 
   it('a shard: the partial run\'s float64 sums equal the kernel path\'s shard', async () => {
     const shard = { shard: { index: 2, count: 2 }, sample: 30, seed: 5 };
-    const k = await shardSweepTask(base({ id: 'k2', engine: 'kernels', ...shard }), inProcessContext());
-    const t = await shardSweepTask(base({ id: 't2', engine: 'tensor', backend: 'cpu', ...shard }), inProcessContext());
+    const k = await shardSweepTask(parseAnalyzeParams(base({ id: 'k2', engine: 'kernels', ...shard })), inProcessContext());
+    const t = await shardSweepTask(parseAnalyzeParams(base({ id: 't2', engine: 'tensor', backend: 'cpu', ...shard })), inProcessContext());
     expect(t.record.software.path).toBe('tensor');
     expect(t.record.partial).toMatchObject({ firstStream: k.record.partial.firstStream, streams: k.record.partial.streams });
     const ks = await readPartialSums(k.dir, k.record);

@@ -4,11 +4,11 @@
 import { createSums, type GradientSums } from '../accumulator';
 import type { SweepHooks } from '../chunk-sweep';
 import { buildTokenIndex } from '../class-index';
-import { jobChunks, jobSumsShape, validateJob, type SweepJob } from '../run-sweep';
+import { assertSweepJob, jobChunks, jobSumsShape, type SweepJob } from '../run-sweep';
 import { TensorSweep, type TensorSweepStats } from './tensor-sweep';
 
 export function runTensorSweep(job: SweepJob, hooks: SweepHooks = {}): { sums: GradientSums; stats: TensorSweepStats } {
-  validateJob(job);
+  assertSweepJob(job);
   const sums = createSums(jobSumsShape(job));
   const index = buildTokenIndex(job.weights.vocabSize, job.classes, job.words);
   const sweep = new TensorSweep(job.weights, { target: job.target, layer: job.layer, maxDelay: job.maxDelay, groups: job.groups }, index, sums);

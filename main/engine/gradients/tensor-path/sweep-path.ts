@@ -2,10 +2,11 @@
 // kernels) or the tensor path (one worker that owns the device, tensor ops; tensor-sweep.ts).
 // `auto` takes the tensor path only where it is meant to win, tfjs-node-gpu on an NVIDIA GPU,
 // and decides that without loading TensorFlow in this thread: tfjs-node loaded in a second
-// worker thread of a process fails (tensorflow/tfjs#8388), and the sweep's own worker must be
-// the one that loads it.
-import { createRequire } from 'node:module';
+// worker thread of a process fails (tensorflow/tfjs#8388), and the process's device worker
+// (jobs/device-worker.ts) must be the one that loads it.
+import { UserError } from '../../errors';
 import { cudaStatus, type BackendPreference } from '../../model/backend';
+import { packageInstalled } from '../../package-installed';
 
 export const SWEEP_ENGINES = ['auto', 'tensor', 'kernels'] as const;
 export type SweepEngine = (typeof SWEEP_ENGINES)[number];
@@ -21,20 +22,9 @@ export interface SweepPathChoice {
 /** Backend of the kernel path when none is asked for: its SIMD kernels work in the wasm heap. */
 export const KERNEL_PATH_BACKEND: BackendPreference = 'wasm';
 
-const require = createRequire(import.meta.url);
-
-function installed(pkg: string): boolean {
-  try {
-    require.resolve(`${pkg}/package.json`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Whether tfjs-node-gpu can run on a GPU here, and if not why (without loading it). */
 export function gpuTensorflow(): { usable: boolean; why: string } {
-  if (!installed('@tensorflow/tfjs-node-gpu')) return { usable: false, why: '@tensorflow/tfjs-node-gpu is not installed' };
+  if (!packageInstalled('@tensorflow/tfjs-node-gpu')) return { usable: false, why: '@tensorflow/tfjs-node-gpu is not installed' };
   const cuda = cudaStatus();
   const missing = [
     !cuda.driver && 'no NVIDIA driver (nvidia-smi not found)',
@@ -48,9 +38,20 @@ export function gpuTensorflow(): { usable: boolean; why: string } {
 export function chooseSweepPath(engine: SweepEngine, backend: BackendPreference | undefined, gpu: () => { usable: boolean; why: string } = gpuTensorflow): SweepPathChoice {
   // 'auto' would have every worker of the pool try tfjs-node; the kernel path's own backend is wasm
   const kernelBackend = backend === undefined || backend === 'auto' ? KERNEL_PATH_BACKEND : backend;
+  // A native TensorFlow backend lives in the process's one device worker; the kernel path's
+  // pool would load tfjs-node once per core, which fails (tensorflow/tfjs#8388).
+  const native = backend === 'tensorflow' || backend === 'tensorflow-gpu';
+  if (engine === 'kernels' && native) {
+    throw new UserError(
+      `the kernel path runs one worker per core and cannot use backend ${backend}: TensorFlow loads in one thread of a process only. Use --engine tensor (or auto) for ${backend}, or --backend wasm for the kernel path.`,
+    );
+  }
   if (engine === 'kernels') return { path: 'kernels', backend: kernelBackend, reason: `kernel path asked for (engine kernels), backend ${kernelBackend}` };
   if (engine === 'tensor') {
     return { path: 'tensor', backend: backend ?? 'auto', reason: `tensor path asked for (engine tensor)${backend ? `, backend ${backend}` : ''}` };
+  }
+  if (backend === 'tensorflow') {
+    return { path: 'tensor', backend, reason: 'engine auto: backend tensorflow runs in the device worker, so the tensor path' };
   }
   if (backend !== undefined && backend !== 'auto' && backend !== 'tensorflow-gpu') {
     return { path: 'kernels', backend, reason: `engine auto: backend ${backend} is not tensorflow-gpu, so the kernel path` };

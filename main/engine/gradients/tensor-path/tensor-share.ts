@@ -1,9 +1,11 @@
 // The parallel driver's side of the tensor path: the sweep's streams as one share, in one
-// worker thread that owns the device (or in the calling thread with workers = 0: tests), and
-// what the run records about it.
+// worker thread that owns the device, and what the run records about it. In the calling
+// thread when that is the process's device worker (jobs/device-worker.ts: the sweep was sent
+// there because its backend loads native TensorFlow) or with workers = 0 (tests).
 import { CancelToken } from '../../cancel-token';
 import { inProcessContext } from '../../jobs/task-context';
 import { runInWorker } from '../../jobs/run-in-worker';
+import { onDeviceThread } from '../../jobs/device-worker';
 import type { GradientsTaskProgress, GradientsTaskResult } from '../gradients-task';
 import { gradientsTasks } from '../tasks';
 import type { SweepPath, SweepPathChoice } from './sweep-path';
@@ -23,7 +25,7 @@ export async function runTensorShare(
   workers: number,
   cancel: CancelToken | undefined,
 ): Promise<GradientsTaskResult & { device: DeviceUse }> {
-  if (workers === 0) {
+  if (workers === 0 || onDeviceThread()) {
     cancel?.throwIfCancelled();
     return tensorTask(params, inProcessContext(report, cancel));
   }

@@ -4,10 +4,10 @@
 // layer, plus dc for LSTM layers) and the accumulators (device-sums.ts). One step is, per
 // layer, one batched matMul of all slots' stacked inputs [dh^{m-1}_t | dh^m_{t-1}] with the
 // streams' folded M (device-cells.ts), a few elementwise ops (the same advance as
-// tangent-step.ts), and scatter-adds into the accumulators. The forward state's products run
-// on the device as well (forward-gemm.ts; the gates, O(S·H) per step, on the host, as
-// cell-forward.ts does them), and the host keeps the bookkeeping of slots, delays, groups and
-// counts; a step uploads a few small tensors and reads back the [S, 4H] pre-activations.
+// tangent-step.ts), and scatter-adds into the accumulators. The forward state and its gates
+// run on the device as well (device-forward.ts), and the host keeps the bookkeeping of slots,
+// delays, groups and counts: a step uploads a few small tensors and reads nothing back, so
+// the device waits for the host only when a group window's sums are read (device-sums.ts).
 //
 // Differences from the kernel path, none of which changes a sum beyond float32 rounding:
 // empty slots go through the product as zeros (fixed shapes), the accumulators add in float32
@@ -16,13 +16,12 @@
 // `flushed` stays 0.
 import * as tf from '@tensorflow/tfjs';
 import type { RnnLmWeights } from '../../model/rnn-weights';
-import { RecurrentForward } from '../cell-forward';
 import type { Chunk, SweepHooks, SweepSettings, SweepStats } from '../chunk-sweep';
 import type { GradientSums } from '../accumulator';
 import type { TokenIndex } from '../class-index';
 import { disposeLayer, foldLayer, foldRows, uploadLayer, type DeviceLayer } from './device-cells';
 import { DeviceSums, deviceSumsShape } from './device-sums';
-import { DeviceWeightsGemmEngine } from './forward-gemm';
+import { DeviceForward } from './device-forward';
 import { SlotSchedule } from './slot-schedule';
 import { LSTM_COEF } from '../tangent-cells';
 
@@ -67,20 +66,22 @@ export class TensorSweep {
     const R = schedule.slots;
     const Ht = layers[L - 1].H;
     const acc = new DeviceSums(deviceSumsShape(this.sums, T), this.index, this.sums);
-    // the forward's products on the device too, its weights uploaded once (forward-gemm.ts)
-    const fwdEngine = new DeviceWeightsGemmEngine();
-    const fwd = new RecurrentForward(this.weights, L, S, fwdEngine);
+    // the forward state on the device too, its weights uploaded once (device-forward.ts)
+    const fwd = new DeviceForward(this.weights, L, S);
     // per layer: dh [S, R, E, H] and (LSTM) dc, all zero at the start of the streams
     let dh: tf.Tensor4D[] = layers.map((l) => tf.zeros([S, R, E, l.H]));
     let dc: (tf.Tensor4D | null)[] = layers.map((l) => (l.cell.memory ? tf.zeros([S, R, E, l.H]) : null));
     const stepTokens = new Int32Array(S);
+    // this step's coefficients from the forward (disposed after the step, or in finally)
+    let coefs: tf.Tensor3D[] = [];
     try {
       for (let t = 0; t < T; t++) {
         hooks.cancel?.throwIfCancelled();
         for (let b = 0; b < S; b++) stepTokens[b] = tokens[b * T + t];
-        fwd.step(stepTokens);
+        coefs = fwd.step(stepTokens);
         const plan = schedule.step(t);
-        if (plan.live.length > 0) {
+        if (plan.live.length === 0) for (const x of coefs) x.dispose();
+        else {
           const next = tf.tidy((): { outH: tf.Tensor4D[]; outC: tf.Tensor4D[] } => {
             const carry = tf.tensor4d(plan.carry, [S, R, 1, 1]);
             const fresh = plan.freshCount > 0 ? tf.tensor4d(plan.fresh, [S, R, 1, 1]) : null;
@@ -89,7 +90,7 @@ export class TensorSweep {
             for (let m = 0; m < L; m++) {
               const l = layers[m];
               const H = l.H;
-              const coef = tf.tensor3d(Float32Array.from(fwd.coef[m]), [S, l.cell.coefRows, H]);
+              const coef = coefs[m];
               const prev = dh[m].mul(carry);
               const input = m === 0 ? prev : tf.concat([outH[m - 1], prev], 3);
               const K = input.shape[3] as number;
@@ -112,6 +113,7 @@ export class TensorSweep {
             }
             return { outH, outC };
           });
+          for (const x of coefs) x.dispose();
           for (const x of dh) x.dispose();
           for (const x of dc) x?.dispose();
           dh = next.outH;
@@ -129,12 +131,12 @@ export class TensorSweep {
         hooks.onStep?.(S);
       }
     } finally {
+      for (const x of coefs) x.dispose();
       for (const x of dh) x.dispose();
       for (const x of dc) x?.dispose();
       this.stats.readBackSeconds += acc.readBackSeconds;
       acc.dispose();
       fwd.dispose();
-      fwdEngine.dispose();
     }
   }
 

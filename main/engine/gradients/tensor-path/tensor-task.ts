@@ -41,7 +41,8 @@ export const TENSOR_ENGINE = 'tfjs tensor ops (batched matMul, scatter-add; tang
 export const tensorTask: TaskFn<TensorTaskParams, TensorTaskResult, GradientsTaskProgress> = async (params, ctx) => {
   // the GPU's free memory before TensorFlow starts and reserves it (device-memory.ts)
   const gpuFree = params.deviceMemoryMB === undefined && params.backend !== 'cpu' && params.backend !== 'wasm' ? gpuFreeMemoryMB() : null;
-  const info = await selectBackend(params.backend);
+  // fresh: in the device worker this thread has already read the weights on cpu (load-weights.ts)
+  const info = await selectBackend(params.backend, { fresh: true });
   const { job } = params;
   const onGpu = info.name === 'tensorflow' && info.description.includes('GPU');
   const memory = deviceMemory(params.deviceMemoryMB, onGpu ? gpuFree : null);

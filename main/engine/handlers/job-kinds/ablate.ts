@@ -1,19 +1,19 @@
 // The `ablate` job: a context-ablation run (main/engine/ablation/ablate-run.ts) in its own
 // worker thread, which spreads the streams over further workers, saved as runs/<id>/ with
 // kind 'ablation'. Built in a staging folder: a failed or cancelled run leaves the project as it was.
-import type { JobParams, JobProgressDetail, JobResult } from '../../../../shared/jobs';
+import type { JobParams, JobResult } from '../../../../shared/jobs';
 import type { AblateProgress } from '../../../../shared/schemas/ablation';
 import type { JobRunner } from '../../jobs/job-manager';
 import { runInWorker } from '../../jobs/run-in-worker';
+import { phaseUpdate, type PhaseShares } from '../../jobs/phase-progress';
 import { ablationTasks } from '../../ablation/tasks';
 import type { ProjectCache } from '../project-cache';
-import { phaseFraction } from './analyze';
 import { checkNewModelRun } from './new-run';
 
 type Params = JobParams<'ablate'>;
 
 /** Where each phase sits in the whole run; the fraction of baseline, ablate and truncate is of all three passes together. */
-const PHASES: Record<AblateProgress['phase'], [start: number, share: number]> = {
+const PHASES: PhaseShares<AblateProgress['phase']> = {
   prepare: [0, 0.03],
   baseline: [0.03, 0.95],
   ablate: [0.03, 0.95],
@@ -26,10 +26,7 @@ export function ablateRunner(projects: ProjectCache): JobRunner<Params, JobResul
     const project = await checkNewModelRun(projects, params);
     const { dir, record } = await runInWorker(ablationTasks.ablate, { ...params, project }, {
       cancel: ctx.cancel,
-      onProgress: (p) => {
-        const detail: JobProgressDetail<'ablate'> = p;
-        ctx.progress({ detail, fraction: phaseFraction(PHASES, p), label: p.label, secondsLeft: p.secondsLeft });
-      },
+      onProgress: (p) => ctx.progress(phaseUpdate(PHASES, p)),
     });
     for (const w of record.warnings) ctx.log(`warning: ${w}`);
     return {

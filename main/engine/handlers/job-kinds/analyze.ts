@@ -1,32 +1,24 @@
 // The `analyze` job: a delay sweep run by main/engine/runs/sweep-task.ts in its own worker thread (which
 // spreads the accumulation over further workers) and saved as runs/<id>/. The run is built
 // in a staging folder, so a failed or cancelled sweep leaves the project as it was.
-import type { JobParams, JobProgressDetail, JobResult } from '../../../../shared/jobs';
+import type { JobParams, JobResult } from '../../../../shared/jobs';
 import type { AnalyzeProgress } from '../../../../shared/schemas/run';
 import type { JobRunner } from '../../jobs/job-manager';
-import { runInWorker } from '../../jobs/run-in-worker';
+import { phaseFraction, phaseUpdate, type PhaseShares } from '../../jobs/phase-progress';
 import { runTasks } from '../../runs/tasks';
 import type { ProjectCache } from '../project-cache';
 import { checkNewModelRun } from './new-run';
+import { analyzeNeedsDevice, runRouted } from '../../jobs/device-route';
 
 type Params = JobParams<'analyze'>;
 
 /** Where each phase sits in the whole run (the accumulation is nearly all of it). */
-const PHASES: PhaseShares = {
+const PHASES: PhaseShares<AnalyzeProgress['phase']> = {
   prepare: [0, 0.03],
   accumulate: [0.03, 0.87],
   summarise: [0.9, 0.08],
   write: [0.98, 0.02],
 };
-
-export type PhaseShares = Record<AnalyzeProgress['phase'], [start: number, share: number]>;
-
-/** The job's fraction from the fraction of its current phase. */
-export function phaseFraction<P extends { phase: string; fraction: number }>(phases: Record<P['phase'], [start: number, share: number]>, p: P): number {
-  const [start, share] = phases[p.phase as P['phase']];
-  const within = Number.isFinite(p.fraction) ? Math.min(1, Math.max(0, p.fraction)) : 0;
-  return start + share * within;
-}
 
 export function analyzeFraction(p: AnalyzeProgress): number {
   return phaseFraction(PHASES, p);
@@ -37,16 +29,15 @@ export function analyzeRunner(projects: ProjectCache): JobRunner<Params, JobResu
     const project = await checkNewModelRun(projects, params);
     const control = {
       cancel: ctx.cancel,
-      onProgress: (p: AnalyzeProgress) => {
-        const detail: JobProgressDetail<'analyze'> = p;
-        ctx.progress({ detail, fraction: analyzeFraction(p), label: p.label, secondsLeft: p.secondsLeft });
-      },
+      onProgress: (p: AnalyzeProgress) => ctx.progress(phaseUpdate(PHASES, p)),
     };
     // A shard's sweep is a task of its own: it ends with a partial run (no SVDs).
     const sweepParams = { ...params, project };
+    // the tensor path on native TensorFlow: the whole sweep in the process's device worker
+    const device = await analyzeNeedsDevice(params.engine, params.backend);
     const { dir, record } = params.shard
-      ? await runInWorker(runTasks.shardSweep, sweepParams, control)
-      : await runInWorker(runTasks.sweep, sweepParams, control);
+      ? await runRouted(device, runTasks.shardSweep, sweepParams, control)
+      : await runRouted(device, runTasks.sweep, sweepParams, control);
     for (const w of record.warnings) ctx.log(`warning: ${w}`);
     return {
       run: { id: record.id, dir, model: record.model, corpus: record.corpus },

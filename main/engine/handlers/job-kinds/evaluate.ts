@@ -3,9 +3,9 @@
 import type { JobParams, JobResult } from '../../../../shared/jobs';
 import type { EvaluateTaskParams } from '../../../../shared/schemas/model';
 import type { JobRunner } from '../../jobs/job-manager';
-import { runInWorker } from '../../jobs/run-in-worker';
 import { modelTasks } from '../../model/tasks';
 import type { ProjectCache } from '../project-cache';
+import { nativeTensorflowInstalled, needsDevice, runRouted } from '../../jobs/device-route';
 
 type Params = JobParams<'evaluate'>;
 
@@ -23,7 +23,7 @@ export function evaluateRunner(projects: ProjectCache): JobRunner<Params, JobRes
       ...(params.workers !== undefined && { workers: params.workers }),
     };
     const label = `perplexity of '${params.model}' on ${params.corpus}/${params.split}`;
-    const r = await runInWorker(modelTasks.evaluate, task, {
+    const r = await runRouted(needsDevice(params.backend, nativeTensorflowInstalled()), modelTasks.evaluate, task, {
       cancel: ctx.cancel,
       onLog: (line) => ctx.log(line),
       onProgress: (p) =>

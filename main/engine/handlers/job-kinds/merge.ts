@@ -2,16 +2,17 @@
 // worker thread (main/engine/runs/merge-runs.ts). Staged: a refused or failed merge leaves
 // the project as it was, and the shard runs are never changed.
 import path from 'node:path';
-import type { JobParams, JobProgressDetail, JobResult } from '../../../../shared/jobs';
+import type { JobParams, JobResult } from '../../../../shared/jobs';
+import type { AnalyzeProgress } from '../../../../shared/schemas/progress';
 import type { JobRunner } from '../../jobs/job-manager';
 import { runInWorker } from '../../jobs/run-in-worker';
+import { phaseUpdate, type PhaseShares } from '../../jobs/phase-progress';
 import { runTasks } from '../../runs/tasks';
 import type { ProjectCache } from '../project-cache';
-import { phaseFraction, type PhaseShares } from './analyze';
 import { requireNewRunId } from './new-run';
 
 /** Where each phase sits in the whole merge: reading the shards, the SVDs, writing. */
-const PHASES: PhaseShares = {
+const PHASES: PhaseShares<AnalyzeProgress['phase']> = {
   prepare: [0, 0.3],
   accumulate: [0.3, 0],
   summarise: [0.3, 0.65],
@@ -28,10 +29,7 @@ export function mergeRunner(projects: ProjectCache): JobRunner<JobParams<'merge'
       { ...params, project },
       {
         cancel: ctx.cancel,
-        onProgress: (p) => {
-          const detail: JobProgressDetail<'merge'> = p;
-          ctx.progress({ detail, fraction: phaseFraction(PHASES, p), label: p.label, secondsLeft: p.secondsLeft });
-        },
+        onProgress: (p) => ctx.progress(phaseUpdate(PHASES, p)),
       },
     );
     for (const w of record.warnings) ctx.log(`warning: ${w}`);

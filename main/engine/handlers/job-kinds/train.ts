@@ -6,9 +6,9 @@ import type { JobParams, JobProgressDetail, JobResult } from '../../../../shared
 import type { TrainProgress, TrainResult, TrainTaskParams } from '../../../../shared/schemas/model';
 import { JobCancelledError, UserError } from '../../errors';
 import type { JobRunner } from '../../jobs/job-manager';
-import { runInWorker } from '../../jobs/run-in-worker';
 import { modelTasks } from '../../model/tasks';
 import type { ProjectCache } from '../project-cache';
+import { nativeTensorflowInstalled, needsDevice, runRouted } from '../../jobs/device-route';
 
 type Params = JobParams<'train'>;
 
@@ -44,7 +44,7 @@ export function trainRunner(projects: ProjectCache): JobRunner<Params, JobResult
           backend: params.backend,
         };
         try {
-          return await runInWorker(modelTasks.train, task, {
+          return await runRouted(needsDevice(params.backend, nativeTensorflowInstalled()), modelTasks.train, task, {
             onProgress: (p) => {
               const detail: JobProgressDetail<'train'> = p;
               ctx.progress({ detail, fraction: trainFraction(p), label: trainLabel(p), secondsLeft: p.secondsLeft });
