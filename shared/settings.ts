@@ -1,4 +1,4 @@
-// The user's settings (~/.config/mnemoscope/settings.json): UI state that belongs to the
+// The user's settings (settings.json in the settings folder: see main/engine/user-folders.ts): UI state that belongs to the
 // person, not to a project. Every field falls back to its default on its own, so one bad
 // value (an older or hand-edited file) never costs the user the rest.
 import { z } from 'zod';

@@ -7,7 +7,7 @@ import type { JobDefaults } from '../../../../shared/api/jobs';
 import type { ProjectInfo } from '../../../../shared/api/projects';
 import { PROCEDURE_NAMES } from '../../../../shared/names';
 import type { ConnectionStatus, EngineClient } from '../client';
-import { messageOf } from './errors';
+import { messageOf } from './error-message';
 import { JobsState } from './jobs.svelte';
 import { Notices } from './notices.svelte';
 import { LISTS_CHANGED_BY, ProjectData } from './project-data.svelte';

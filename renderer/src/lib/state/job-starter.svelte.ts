@@ -2,7 +2,7 @@
 // shows it), the engine's refusal kept in `error` for an Alert, and the new job's id handed
 // to `onstarted`. One helper, so every form starts its job the same way.
 import type { JobKind, JobParamsInput } from '../../../../shared/jobs';
-import { messageOf } from './errors';
+import { messageOf } from './error-message';
 import type { JobsState } from './jobs.svelte';
 
 export class JobStarter {

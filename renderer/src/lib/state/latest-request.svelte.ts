@@ -1,7 +1,7 @@
 // The result of the latest of a series of requests (a run to show, runs to compare, the class
 // sets of the chosen corpus): an answer or error that arrives after a newer request was made,
 // or after clear(), is dropped, so a slow reply never overwrites the current one.
-import { messageOf } from './errors';
+import { messageOf } from './error-message';
 
 export class LatestRequest<T> {
   value = $state.raw<T | null>(null);

@@ -4,7 +4,7 @@ import type { MnemoscopeApi } from '../../../../shared/contract';
 import type { CorpusListing } from '../../../../shared/api/corpora';
 import type { ModelListing } from '../../../../shared/api/models';
 import type { RunListing } from '../../../../shared/schemas/project';
-import { messageOf } from './errors';
+import { messageOf } from './error-message';
 
 export type ListName = 'corpora' | 'models' | 'runs';
 
