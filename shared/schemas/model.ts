@@ -242,6 +242,7 @@ export type TrainedOrigin = z.infer<typeof TrainedOriginSchema>;
 export type ImportedOrigin = z.infer<typeof ImportedOriginSchema>;
 
 export const BackendPreferenceSchema = z.enum(['auto', 'tensorflow', 'tensorflow-gpu', 'wasm', 'cpu']);
+export type BackendPreference = z.infer<typeof BackendPreferenceSchema>;
 
 /** Parameters of the `train` worker task. */
 export const TrainTaskParamsSchema = z.object({

@@ -18,6 +18,7 @@ export const AnalysisSplitSchema = z.enum(['valid', 'test']);
 export const TargetStateSchema = z.enum(['c', 'h']);
 export const NormalizeSchema = z.enum(['none', 'equal-variance']);
 export const SweepEngineSchema = z.enum(['auto', 'tensor', 'kernels']);
+export type SweepEngine = z.infer<typeof SweepEngineSchema>;
 
 /** Shard `index` of `count` (1-based): streams splitRange(B, count)[index − 1] of the sweep. */
 export const ShardSchema = z

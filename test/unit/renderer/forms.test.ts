@@ -109,7 +109,7 @@ describe('the sweep form', () => {
   });
 
   it('sends every option that is set', () => {
-    const v = { ...base(), state: 'h' as const, layer: '1', maxDelay: '8', maxTokens: '1500', sample: '300', workers: '0', normalize: 'equal-variance' as const };
+    const v = { ...base(), state: 'h' as const, layer: '1', maxDelay: '8', maxTokens: '1500', sample: '300', workers: '0', normalize: 'equal-variance' as const, engine: 'tensor' as const, backend: 'cpu' as const };
     v.propertiesMode = 'custom';
     v.properties = [{ name: 'sg-pl', classA: 'noun-sg', classB: 'noun-pl' }, { name: 'nv', classA: 'NOUN', classB: 'upos/pronoun' }];
     v.classSetsMode = 'chosen';
@@ -124,6 +124,8 @@ describe('the sweep form', () => {
       sample: 300,
       workers: 0,
       normalize: 'equal-variance',
+      engine: 'tensor',
+      backend: 'cpu',
       properties: ['sg-pl=noun-sg:noun-pl', 'nv=NOUN:upos/pronoun'],
       classSets: ['upos'],
       words: ['the', 'of', 'and'],

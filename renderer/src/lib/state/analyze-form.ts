@@ -3,7 +3,8 @@
 import type { JobDefaults } from '../../../../shared/api/jobs';
 import type { ClassSetSummary } from '../../../../shared/api/corpora';
 import { CELL_LABELS, type Cell } from '../../../../shared/schemas/model';
-import { MAX_WORDS, type AnalyzeParams } from '../../../../shared/schemas/run';
+import { MAX_WORDS, type AnalyzeParams, type SweepEngine } from '../../../../shared/schemas/run';
+import type { BackendPreference } from '../../../../shared/schemas/model';
 import { parseShard } from '../../../../shared/shard';
 import { fieldText, parseNumberField, type NumberFieldSpec } from './fields';
 import { optionalNumber, runTargetErrors, runTargetParams } from './run-target';
@@ -29,6 +30,10 @@ export interface AnalyzeFormValues {
   sample: string;
   seed: string;
   normalize: 'none' | 'equal-variance';
+  /** the sweep path: auto (tensor on tensorflow-gpu, else kernels), tensor or kernels */
+  engine: SweepEngine;
+  /** the sweep's tfjs backend; 'auto': the path's own */
+  backend: BackendPreference;
   /** 'default': the paper's sg-pl and common-proper when the corpus has its classes. */
   propertiesMode: 'default' | 'custom';
   properties: PropertyRow[];
@@ -74,6 +79,8 @@ export function analyzeFormValues(defaults: JobDefaults['analyze'], init: { id: 
     sample: '',
     seed: fieldText(defaults.seed),
     normalize: defaults.normalize,
+    engine: 'auto',
+    backend: 'auto',
     propertiesMode: 'default',
     properties: [],
     classSetsMode: 'all',
@@ -246,6 +253,8 @@ export function checkAnalyzeForm(v: AnalyzeFormValues, ctx: AnalyzeContext): { o
       ...opt('sample'),
       seed: nums.seed as number,
       normalize: v.normalize,
+      ...(v.engine !== 'auto' && { engine: v.engine }),
+      ...(v.backend !== 'auto' && { backend: v.backend }),
       ...(properties && { properties }),
       ...(classSets && { classSets }),
       ...(words.length > 0 && { words }),
