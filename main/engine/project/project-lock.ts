@@ -1,8 +1,12 @@
-// The cross-process write lock: a project.lock file created with O_EXCL, holding who
-// owns it. A lock whose process is gone (same host, pid not alive) is taken over;
+// The cross-process write lock: a project.lock file holding who owns it, created whole: the
+// record is written to a file of its own and hard-linked into place (link fails when the lock
+// exists), so a process killed mid-creation never leaves an empty lock that blocks the next
+// one (kill -9 between an O_EXCL open and its write did). Where links are not supported it
+// falls back to an O_EXCL open. A lock whose process is gone (same host, pid not alive) is taken over;
 // a live one makes the caller wait a little and then fail with a UserError naming it.
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../errors';
@@ -71,7 +75,41 @@ function isStale(file: string, seen: Observed): boolean {
   return !pidAlive(lock.pid);
 }
 
+/** Suffix of the whole record written before it is linked into place as the lock. */
+const PENDING_SUFFIX = '.pending';
+const pendingName = (file: string) => `${file}.${process.pid}-${threadId}-${randomBytes(4).toString('hex')}${PENDING_SUFFIX}`;
+const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
 async function tryCreate(file: string, lock: ProjectLock): Promise<boolean> {
+  const pending = pendingName(file);
+  await fs.writeFile(pending, JSON.stringify(lock) + '\n', { flag: 'wx' });
+  try {
+    const handle = await fs.open(pending, 'r');
+    await handle.sync().finally(() => handle.close());
+    await fs.link(pending, file);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code && LINK_UNSUPPORTED.has(code)) return tryCreateExclusive(file, lock);
+    throw err;
+  } finally {
+    await fs.rm(pending, { force: true });
+  }
+}
+
+/** Records left by a process killed between writing its record and linking it: the pid is gone. */
+export async function removeDeadPending(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix) || !name.endsWith(PENDING_SUFFIX)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !pidAlive(pid)) await fs.rm(path.join(dir, name), { force: true });
+  }
+}
+
+async function tryCreateExclusive(file: string, lock: ProjectLock): Promise<boolean> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, 'wx');
@@ -127,6 +165,7 @@ export async function acquireLockFile(file: string, opts: AcquireOptions): Promi
     const mine: ProjectLock = { pid: process.pid, hostname: hostname(), created: new Date().toISOString(), threadId };
     if (await tryCreate(file, mine)) {
       heldHere.set(file, mine);
+      await removeDeadPending(file);
       return mine;
     }
     const seen = await observe(file);

@@ -107,6 +107,23 @@ describe('lock files left by others', () => {
     await addCorpus(own.store, 'c');
   });
 
+  it('a record a killed process wrote but never linked into place blocks nothing and is cleared by the next writer', async () => {
+    const dir = await tempDir();
+    await createProject(dir, 'P');
+    const dead = deadPid();
+    const leftover = path.join(dir, `project.lock.${dead}-0-0a1b2c3d.pending`);
+    const live = path.join(dir, `project.lock.${process.pid}-99-0a1b2c3d.pending`);
+    await fs.writeFile(leftover, lockRecord(dead));
+    await fs.writeFile(live, lockRecord(process.pid));
+    const store = await openProject(dir, { lockWaitMs: 0 });
+    await addCorpus(store, 'c');
+    const names = await fs.readdir(dir);
+    expect(names).not.toContain(path.basename(leftover));
+    // A record of a live process (here: another thread of this one) may be about to become the lock.
+    expect(names).toContain(path.basename(live));
+    expect(names.filter((n) => n.startsWith('project.lock'))).toEqual([path.basename(live)]);
+  });
+
   it('an unreadable lock is waited for while fresh and taken over when old', async () => {
     const { file, store } = await projectWithLock('');
     expect((await rejection(addCorpus(store, 'c'))).message).toMatch(/its lock file is being created by another process/);
