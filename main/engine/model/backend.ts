@@ -9,9 +9,11 @@ import path from 'node:path';
 import { UserError } from '../errors';
 import { keepFloat32OnGpu } from '../float32-gpu';
 import { noteRunningBackend } from './memory-budget';
+import { BackendPreferenceSchema, type BackendPreference } from '../../../shared/schemas/model';
 
-export const BACKEND_NAMES = ['auto', 'tensorflow', 'tensorflow-gpu', 'wasm', 'cpu'] as const;
-export type BackendPreference = (typeof BACKEND_NAMES)[number];
+// The names are the contract's (BackendPreferenceSchema): one list for the engine, CLI and forms.
+export const BACKEND_NAMES = BackendPreferenceSchema.options;
+export type { BackendPreference };
 
 export interface BackendAttempt {
   backend: string;
