@@ -98,7 +98,7 @@ async function tryCreate(file: string, lock: ProjectLock): Promise<boolean> {
   }
 }
 
-/** Records left by a process killed between writing its record and linking it: the pid is gone. */
+/** Records left by a process killed between writing its record and linking it (the pid is gone); the project's tidy-up on open calls this. */
 export async function removeDeadPending(file: string): Promise<void> {
   const dir = path.dirname(file);
   const prefix = `${path.basename(file)}.`;
@@ -165,7 +165,6 @@ export async function acquireLockFile(file: string, opts: AcquireOptions): Promi
     const mine: ProjectLock = { pid: process.pid, hostname: hostname(), created: new Date().toISOString(), threadId };
     if (await tryCreate(file, mine)) {
       heldHere.set(file, mine);
-      await removeDeadPending(file);
       return mine;
     }
     const seen = await observe(file);

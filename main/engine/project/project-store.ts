@@ -29,7 +29,7 @@ import { PARTIAL_RUN_VERSION, PartialRunRecordSchema, RUN_SCHEMA_VERSION, RunRec
 import { ABLATION_SCHEMA_VERSION, AblationRecordSchema, type RunKind } from '../../../shared/schemas/ablation';
 import { withLockFile } from './write-lock';
 import { makeFolders } from './make-folders';
-import { pidAlive } from './project-lock';
+import { pidAlive, removeDeadPending } from './project-lock';
 import {
   ITEM_META_FILE,
   KIND_LABEL,
@@ -406,6 +406,7 @@ export class ProjectStore {
   }
 
   private async tidy(report: CleanupReport): Promise<void> {
+    await removeDeadPending(path.join(this.realDir, LOCK_FILE));
     const m = await this.readManifest();
     const listed = (kind: ItemKind, id: string) => m[ITEM_FOLDERS[kind]].some((e) => e.id === id);
     let changed = false;
