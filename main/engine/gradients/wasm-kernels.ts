@@ -94,6 +94,15 @@ function instantiate(memory: WasmMemory, variant: KernelsVariant = 'auto'): { x:
   return { x: new wasmApi.Instance(module, { env: { memory } }).exports as unknown as KernelExports, fma };
 }
 
+/**
+ * The kernels module's exports as they are, for the training kernels that live in the same
+ * module (../model/wasm/*.c, included by kernels.c): each caller types the exports it uses.
+ */
+export function kernelsInstance(memory: WasmMemory): { exports: Record<string, unknown>; fma: boolean } {
+  const { module, fma } = kernelsModule('auto');
+  return { exports: new wasmApi.Instance(module, { env: { memory } }).exports, fma };
+}
+
 export function createWasmGemm(memory: WasmMemory, variant: KernelsVariant = 'auto'): WasmGemm {
   const { x, fma } = instantiate(memory, variant);
   return {

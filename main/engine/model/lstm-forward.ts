@@ -85,33 +85,45 @@ export function layerRun(layer: LayerTensors, x: tf.Tensor, h0: Float32Array, c0
   }
 }
 
-/** The top recurrent layer's outputs [T·B, H] (after output dropout) and the state after the window. */
+/**
+ * The top recurrent layer's outputs [T·B, H] and the state after the window. The output
+ * dropout of every layer but the top is applied here; the top layer's mask is drawn in the
+ * same order but returned (null without dropout), for the output layer to apply: on wasm it
+ * skips the dropped units' products and gradients.
+ */
 export function windowHidden(
   p: LmTensors,
   w: Window,
   state: RnnState,
   drop: DropoutSpec | null,
-): { hidden: tf.Tensor2D; state: RnnState } {
+): { hidden: tf.Tensor2D; mask: Float32Array | null; state: RnnState } {
   let x: tf.Tensor = applyDropout(embeddingLookup(p.embedding, w.inputs), drop?.embedding ?? 0, drop);
   const next: RnnState = { h: [], c: [] };
+  const rate = drop?.output ?? 0;
+  let mask: Float32Array | null = null;
   p.layers.forEach((layer, l) => {
     const run = layerRun(layer, x, state.h[l], state.c[l], w.steps, w.batch);
     next.h.push(run.h);
     next.c.push(run.c);
-    x = applyDropout(run.out, drop?.output ?? 0, drop);
+    if (l < p.layers.length - 1) x = applyDropout(run.out, rate, drop);
+    else {
+      x = run.out;
+      if (drop && rate > 0) mask = dropoutMask(drop.rng, x.size, rate);
+    }
   });
-  return { hidden: x as tf.Tensor2D, state: next };
+  return { hidden: x as tf.Tensor2D, mask, state: next };
 }
 
-/** Mean cross-entropy over the window's predictions, and the state after it. */
+/** Mean cross-entropy over the window's predictions, and the state after it; withGradients false when no gradient pass follows (evaluation). */
 export function windowLoss(
   p: LmTensors,
   w: Window,
   state: RnnState,
   drop: DropoutSpec | null,
+  withGradients: boolean,
 ): { loss: tf.Scalar; state: RnnState } {
-  const { hidden, state: next } = windowHidden(p, w, state, drop);
-  return { loss: softmaxCrossEntropy(hidden, p.outputKernel, p.outputBias, w.targets), state: next };
+  const { hidden, mask, state: next } = windowHidden(p, w, state, drop);
+  return { loss: softmaxCrossEntropy(hidden, p.outputKernel, p.outputBias, w.targets, { mask, withGradients }), state: next };
 }
 
 /** Logits [T·B, V] of a window (dropout off); for tests and tools. */

@@ -1,9 +1,10 @@
 // One LSTM layer over one window as a single differentiable op with a hand-written
-// backward pass (BPTT within the window). The GEMMs run in tfjs; the gate arithmetic,
-// which is a few thousand elements per step, runs in plain JS loops: on the wasm backend
-// tfjs pays ~0.1 ms per small op, and autodiff of the unrolled cell issues dozens of them
-// per step (plus transposed-operand matMuls that are ~10× slower there). The backward pass
-// does one [B,4H]·[4H,H] GEMM per step and the weight gradients as three window-wide GEMMs.
+// backward pass (BPTT within the window): autodiff of the unrolled cell issues dozens of
+// small tfjs ops per step, each paying ~0.1 ms on wasm. On the wasm backend the whole op
+// runs in SIMD C kernels (lstm-layer-wasm.ts, wasm/lstm-layer.c: one call per pass); on
+// the others the GEMMs run in tfjs and the gate arithmetic, a few thousand elements per
+// step, in the plain JS loops below. Both do the same: the backward pass does one
+// [B,4H]·[4H,H] GEMM per step and the weight gradients as window-wide GEMMs.
 //
 // Gate order i, f, g (cell), o as in Keras/tfjs; z = x·W + h·U + b;
 // c_t = f⊙c_{t−1} + i⊙g; h_t = o⊙tanh(c_t). Rows are time-major (t·B + b).
@@ -11,6 +12,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { RecurrentActivation } from './rnn-weights';
 import type { LayerRun } from './recurrent-op-util';
 import { gateActivation, gemm, isZero, previousStates, values } from './recurrent-op-util';
+import { heapKernels } from './heap-gemm';
+import { lstmLayerWasm } from './lstm-layer-wasm';
 
 export function lstmLayer(
   x: tf.Tensor,
@@ -23,6 +26,10 @@ export function lstmLayer(
   batch: number,
   activation: RecurrentActivation,
 ): LayerRun {
+  const k = heapKernels();
+  if (k && steps > 0 && batch > 0 && [x, kernel, recurrentKernel, bias].every((t) => t.dtype === 'float32')) {
+    return lstmLayerWasm(k, x, kernel, recurrentKernel, bias, h0, c0, steps, batch, activation);
+  }
   const T = steps;
   const B = batch;
   const H = recurrentKernel.shape[0] as number;

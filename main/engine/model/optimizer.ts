@@ -3,7 +3,11 @@
 // optimizers so the schedule applies to Adam as well, without reaching into their fields.
 import * as tf from '@tensorflow/tfjs';
 
+/** What an optimizer is, for code that runs its update elsewhere (data-parallel/flat-update.ts, over flat arrays). */
+export type OptimizerSpec = { kind: 'sgd' } | { kind: 'adam'; beta1: number; beta2: number; epsilon: number };
+
 export interface Optimizer {
+  readonly spec: OptimizerSpec;
   /** Applies one update with grads already scaled by the clipping factor. */
   apply(vars: tf.Variable[], grads: tf.NamedTensorMap, learningRate: number): void;
   dispose(): void;
@@ -11,6 +15,7 @@ export interface Optimizer {
 
 export function sgd(): Optimizer {
   return {
+    spec: { kind: 'sgd' },
     apply(vars, grads, lr) {
       tf.tidy(() => {
         for (const v of vars) v.assign(tf.sub(v, tf.mul(grads[v.name], lr)));
@@ -26,6 +31,7 @@ export function adam(beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8): Optimizer {
   const s = new Map<string, tf.Variable>();
   let t = 0;
   return {
+    spec: { kind: 'adam', beta1, beta2, epsilon },
     apply(vars, grads, lr) {
       t++;
       const c1 = 1 - beta1 ** t;
@@ -63,9 +69,14 @@ export function adam(beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8): Optimizer {
 export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: number; scaled: boolean } {
   const names = Object.keys(grads);
   const norm = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]))))).dataSync()[0]);
-  const scale = maxNorm > 0 && norm > maxNorm ? maxNorm / norm : 1;
+  const scale = clipScale(norm, maxNorm);
   if (scale === 1) return { grads, norm, scaled: false };
   const out: tf.NamedTensorMap = {};
   for (const n of names) out[n] = tf.mul(grads[n], scale);
   return { grads: out, norm, scaled: true };
+}
+
+/** The factor that brings a global norm down to maxNorm (1 when it is not above it, or maxNorm is 0). */
+export function clipScale(norm: number, maxNorm: number): number {
+  return maxNorm > 0 && norm > maxNorm ? maxNorm / norm : 1;
 }

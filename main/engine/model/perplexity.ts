@@ -69,7 +69,7 @@ export function streamLoss(
   for (let k = 0; k < total; k++) {
     const w = windowAt(b, bptt, k);
     const loss = tf.tidy(() => {
-      const r = windowLoss(p, w, state, null);
+      const r = windowLoss(p, w, state, null, false);
       state = r.state;
       return r.loss.dataSync()[0] as number;
     });

@@ -1,10 +1,12 @@
 // The output layer and its loss as one op: mean softmax cross-entropy of the logits
-// h·W + b against the targets, with a hand-written gradient. At V = 10k this op is most of a
-// training step, so on wasm the loss and the gradient p − onehot are read and formed in p's
-// own heap storage (no [N, V] one-hot, no copies out and back), and the matMul gradients
-// use explicit transposes (tfjs's transposed-operand matMul is ~10× slower on wasm).
+// (h ⊙ mask)·W + b against the targets, the mask being the top layer's dropout, with a
+// hand-written gradient. At V = 10k this op is most of a training step. On wasm it runs on
+// Mnemoscope's own kernels (output-layer-wasm.ts: dropped units skipped, G formed in place,
+// blocked products); elsewhere on tfjs ops, the mask applied first, with explicit transposes
+// where a transposed-operand matMul would be slow.
 import * as tf from '@tensorflow/tfjs';
-import { heapBackend, heapMatMul } from './heap-gemm';
+import { heapKernels, heapMatMul, heapBackend, type HeapKernels } from './heap-gemm';
+import { outputLayerPass } from './output-layer-wasm';
 
 /** Logits h·W + b, [N, V]. */
 export function logitsOf(h: tf.Tensor, W: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
@@ -21,58 +23,51 @@ function rowNll(logits: tf.Tensor2D, p: tf.Tensor2D, flat: Int32Array): tf.Tenso
   return tf.sub(tf.sub(tf.max(logits, 1), picked), tf.log(tf.max(p, 1))) as tf.Tensor1D;
 }
 
-/**
- * The mean of −log p_y over the rows. On wasm it is read from p's storage in the heap: one
- * value per row, instead of three reductions over [N, V]; a p_y below 1e-30 (where float32
- * loses digits or underflows) is computed from its row of logits as log-sum-exp − logit_y.
- */
-function meanNll(logits: tf.Tensor2D, p: tf.Tensor2D, flat: Int32Array): tf.Scalar {
-  const heap = heapBackend();
-  if (!heap) return tf.mean(rowNll(logits, p, flat));
-  const N = flat.length;
-  const V = p.shape[1];
-  const pv = heap.typedArrayFromHeap(p) as Float32Array;
-  const lv = heap.typedArrayFromHeap(logits) as Float32Array;
-  let sum = 0;
-  for (let n = 0; n < N; n++) {
-    const py = pv[flat[n]];
-    if (py >= 1e-30) {
-      sum -= Math.log(py);
-      continue;
-    }
-    let max = -Infinity;
-    for (let v = n * V; v < (n + 1) * V; v++) max = Math.max(max, lv[v]);
-    let z = 0;
-    for (let v = n * V; v < (n + 1) * V; v++) z += Math.exp(lv[v] - max);
-    sum += max + Math.log(z) - lv[flat[n]];
-  }
-  return tf.scalar(sum / N);
-}
-
-/**
- * p − onehot(targets), [N, V]. On wasm, p's own storage is changed in place through the
- * heap view (p is the op's private softmax, read by nothing after this): a [N, V] copy out
- * and back in costs about a tenth of a training step at V = 10k. Elsewhere, on a copy.
- */
+/** p − onehot(targets), [N, V], on a copy (the cpu backend hands out its own storage; others a fresh copy). */
 function softmaxGradient(p: tf.Tensor2D, flat: Int32Array): tf.Tensor2D {
-  const heap = heapBackend();
-  if (heap) {
-    const g = heap.typedArrayFromHeap(p) as Float32Array;
-    for (let n = 0; n < flat.length; n++) g[flat[n]] -= 1;
-    // p itself, not a clone: a clone is a copy on wasm; the gradient pass disposes p after.
-    return p;
-  }
-  // The cpu backend hands out its own storage; other backends return a fresh copy.
   const raw = p.dataSync() as Float32Array;
   const g = tf.getBackend() === 'cpu' ? Float32Array.from(raw) : raw;
   for (let n = 0; n < flat.length; n++) g[flat[n]] -= 1;
   return tf.tensor2d(g, p.shape);
 }
 
-/** Floats of G up to which dW is formed from G as it lies (measured: faster at [500, 10k], slower at [1000, 10k]). */
-const PACKED_G_LIMIT = 6_000_000;
+/** The op on wasm's kernels; without gradients the pass keeps nothing. */
+function heapSoftmaxCrossEntropy(
+  k: HeapKernels,
+  h: tf.Tensor,
+  W: tf.Tensor,
+  b: tf.Tensor,
+  targets: Int32Array,
+  mask: Float32Array | null,
+  withGradients: boolean,
+): tf.Scalar {
+  const N = targets.length;
+  const op = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [hh, ww, bb] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+    const pass = outputLayerPass(k, hh, ww, bb, targets, mask, withGradients);
+    return {
+      value: tf.scalar(pass.loss),
+      gradFunc: (dy: tf.Tensor) => pass.gradients((dy.dataSync()[0] as number) / N),
+    };
+  }) as Parameters<typeof tf.customGrad>[0]);
+  return op(h, W, b) as tf.Scalar;
+}
 
-export function softmaxCrossEntropy(h: tf.Tensor, W: tf.Tensor, b: tf.Tensor, targets: Int32Array): tf.Scalar {
+export interface OutputLayerOptions {
+  /** The dropout of h: 0 or 1/keep per unit, [N·H] (default none). */
+  mask?: Float32Array | null;
+  /** False (evaluation) lets the wasm kernels keep nothing for a gradient pass that will not come (default true). */
+  withGradients?: boolean;
+}
+
+/** Mean cross-entropy of softmax((h ⊙ mask)·W + b) against `targets`. */
+export function softmaxCrossEntropy(h: tf.Tensor, W: tf.Tensor, b: tf.Tensor, targets: Int32Array, options: OutputLayerOptions = {}): tf.Scalar {
+  const mask = options.mask ?? null;
+  const k = heapKernels();
+  if (k && h.dtype === 'float32' && W.dtype === 'float32' && b.dtype === 'float32') {
+    return heapSoftmaxCrossEntropy(k, h, W, b, targets, mask, options.withGradients ?? true);
+  }
+  if (mask) h = tf.mul(h, tf.tensor(mask, h.shape));
   const N = targets.length;
   const V = W.shape[1] as number;
   const flat = new Int32Array(N);
@@ -83,25 +78,16 @@ export function softmaxCrossEntropy(h: tf.Tensor, W: tf.Tensor, b: tf.Tensor, ta
     const p = tf.softmax(logits);
     save([hh, ww, p]);
     return {
-      value: meanNll(logits, p, flat),
+      value: tf.mean(rowNll(logits, p, flat)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sh, sw, sp] = saved as tf.Tensor2D[];
         const G = softmaxGradient(sp, flat);
         const s = tf.div(dy, N);
-        if (heapBackend()) {
-          // dh = G·Wᵀ, db = s·(column sums of G), and dW = (s·h)ᵀ·G with G as it lies while its
-          // packed copy stays small: the GEMM streams all of it once per 4 rows of hᵀ, so a
-          // larger G (one worker's whole batch) goes as (Gᵀ·s·h)ᵀ, the small s·h packed instead.
-          const sh2 = tf.mul(sh, s) as tf.Tensor2D;
-          const dW = N * V <= PACKED_G_LIMIT ? heapMatMul(tf.transpose(sh2) as tf.Tensor2D, G) : tf.transpose(heapMatMul(tf.transpose(G) as tf.Tensor2D, sh2));
-          return [tf.mul(heapMatMul(G, tf.transpose(sw) as tf.Tensor2D), s), dW, tf.mul(tf.sum(G, 0), s)];
-        }
-        // [h, 1]ᵀ·G gives dW and, in its last row, db (the column sums of G) in one GEMM. It is
-        // computed as (Gᵀ·[h, 1])ᵀ: on wasm, packing the small [h, 1] as the right operand is
-        // much cheaper than packing the [N, V] G.
+        // [h, 1]ᵀ·G gives dW and, in its last row, db (the column sums of G) in one GEMM,
+        // computed as (Gᵀ·[h, 1])ᵀ and scaled on the small side.
         const hAug = tf.concat([sh, tf.ones([N, 1])], 1);
         const H = sh.shape[1];
-        const dWb = tf.transpose(tf.matMul(tf.transpose(G), tf.mul(hAug, s))) as tf.Tensor2D; // scaled on the small side
+        const dWb = tf.transpose(tf.matMul(tf.transpose(G), tf.mul(hAug, s))) as tf.Tensor2D;
         return [
           tf.mul(tf.matMul(G, tf.transpose(sw)), s),
           tf.slice(dWb, [0, 0], [H, V]),

@@ -225,6 +225,7 @@ export async function trainLanguageModel(input: TrainInput, ctx: TaskContext<Tra
         bestPpl = ev.perplexity;
         bestEpoch = epoch;
         if (history.length === 1) await writeVocabulary(outDir, vocab);
+        stepper.syncWeights(); // data-parallel steps leave the model's variables behind
         await saveModelWeights(outDir, model);
       }
       const last = epoch === config.epochs;

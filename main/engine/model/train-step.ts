@@ -45,7 +45,7 @@ export function windowGradients(
 ): WindowGradients {
   let next = state;
   const { value, grads } = tf.variableGrads(() => {
-    const r = windowLoss(params, w, state, drop);
+    const r = windowLoss(params, w, state, drop, true);
     next = r.state;
     return tf.mul(r.loss, lossScale) as tf.Scalar;
   }, params.variables);

@@ -2,12 +2,12 @@
 // training batch and an evaluation of the validation batch, either in this thread (one
 // worker, and always on the tensorflow backends, where the device takes the whole batch at
 // once) or data-parallel over worker threads (data-parallel/shard-pool.ts): each worker
-// takes a contiguous share of the streams, the leader sums their gradients in a fixed order
-// and makes one update. The same seed and worker count give the same weights; another
+// takes a contiguous share of the streams; their gradients are summed in a fixed order and
+// the update is made by the workers, each on a slice of the weights in shared memory (the
+// leader's variables then hold the weights only after syncWeights()). The same seed and worker count give the same weights; another
 // worker count gives other dropout masks (each worker has its own generator) and sums
 // the gradients in another order, so the weights differ slightly.
 import os from 'node:os';
-import * as tf from '@tensorflow/tfjs';
 import type { CancelToken } from '../cancel-token';
 import type { Architecture, TrainConfig } from '../../../shared/schemas/model';
 import type { BackendPreference } from './backend';
@@ -17,8 +17,7 @@ import type { Optimizer } from './optimizer';
 import { streamLoss } from './perplexity';
 import type { InitOptions } from './rnn-lm';
 import { mulberry32 } from '../seeded-random';
-import { applyGradients, trainStep, type TrainableTensors } from './train-step';
-import { gradientTensors } from './data-parallel/flat-parameters';
+import { trainStep, type TrainableTensors } from './train-step';
 import { ShardPool } from './data-parallel/shard-pool';
 
 export interface StepOutcome {
@@ -35,6 +34,12 @@ export interface TrainStepper {
   step(k: number, learningRate: number): Promise<StepOutcome>;
   /** Summed cross-entropy over the validation batch (dropout off, state carried); null when cancelled. */
   evaluate(cancel: CancelToken): Promise<{ nllSum: number; predicted: number } | null>;
+  /**
+   * Makes the training model's variables hold the current weights; call it before reading
+   * them (saving, evaluating in this thread). Data-parallel steps update the workers' shared
+   * weights only, so without it the variables are stale.
+   */
+  syncWeights(): void;
   close(): Promise<void>;
 }
 
@@ -92,6 +97,7 @@ function localStepper(o: StepperOptions): TrainStepper {
         throw err;
       }
     },
+    syncWeights() {}, // the variables are updated in place
     async close() {},
   };
 }
@@ -108,23 +114,18 @@ function poolStepper(o: StepperOptions): TrainStepper {
     valid: o.valid,
     bptt: config.bptt,
     dropout: { seed: dropoutSeed(config.seed), embedding: config.embeddingDropout, output: config.dropout },
+    optimizer: optimizer.spec,
   });
   return {
     workers: pool.workers,
     async step(k, learningRate) {
-      const r = await pool.step(k);
+      const r = await pool.step(k, { learningRate, clipNorm: config.clipNorm });
       // A finite loss with gradients that are not is reported as NaN: the loop stops on it.
       if (!r.finite) return { loss: Number.isFinite(r.loss) ? NaN : r.loss, gradNorm: NaN };
-      const grads = gradientTensors(params.variables, pool.layout, r.gradients);
-      try {
-        const gradNorm = applyGradients(params.variables, optimizer, grads, learningRate, config.clipNorm);
-        pool.publishWeights(params.variables);
-        return { loss: r.loss, gradNorm };
-      } finally {
-        tf.dispose(grads);
-      }
+      return { loss: r.loss, gradNorm: r.gradNorm };
     },
     evaluate: (cancel) => pool.evaluate(() => cancel.cancelled),
+    syncWeights: () => pool.readWeights(params.variables),
     close: () => pool.close(),
   };
 }

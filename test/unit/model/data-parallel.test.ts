@@ -1,6 +1,7 @@
 // Data-parallel training (train-stepper.ts, data-parallel/): worker threads that each take a
-// share of the streams give the whole batch's gradients and validation loss; the same seed
-// and worker count give identical weights; the worker count is recorded.
+// share of the streams give the whole batch's gradients and validation loss, and their
+// update the single thread's weights; the same seed and worker count give identical
+// weights; the worker count is recorded; what is saved is the current weights.
 import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +16,8 @@ import { loadLanguageModel, readModelMeta } from '../../../main/engine/model/mod
 import { evaluatePerplexity, streamLoss } from '../../../main/engine/model/perplexity';
 import { parallelPerplexity } from '../../../main/engine/model/parallel-perplexity';
 import { architectureFor, trainLanguageModel } from '../../../main/engine/model/train-loop';
-import { windowGradients } from '../../../main/engine/model/train-step';
+import { adam, sgd } from '../../../main/engine/model/optimizer';
+import { trainStep, windowGradients } from '../../../main/engine/model/train-step';
 import { flatLayout } from '../../../main/engine/model/data-parallel/flat-parameters';
 import { ShardPool } from '../../../main/engine/model/data-parallel/shard-pool';
 import { streamShares, streamsOf } from '../../../main/engine/model/data-parallel/stream-shares';
@@ -76,6 +78,7 @@ describe.each<Cell>(['lstm', 'gru'])('%s: workers give the whole batch', (cell) 
       valid,
       bptt: 7,
       dropout: { seed: 1, embedding: 0, output: 0 },
+      optimizer: { kind: 'sgd' },
     });
     try {
       const layout = flatLayout(params.variables);
@@ -88,10 +91,13 @@ describe.each<Cell>(['lstm', 'gru'])('%s: workers give the whole batch', (cell) 
         const expected = new Float32Array(layout.size);
         params.variables.forEach((v, i) => expected.set(whole.grads![v.name].dataSync() as Float32Array, layout.slots[i].offset));
         tf.dispose(whole.grads!);
-        const got = await pool.step(k);
+        // Learning rate 0: the weights stay those the single thread uses.
+        const got = await pool.step(k, { learningRate: 0, clipNorm: 0 });
         expect(got.finite).toBe(true);
         expect(Math.abs(got.loss - whole.loss)).toBeLessThan(1e-5 * whole.loss);
         expect(maxRelativeError(got.gradients, expected)).toBeLessThan(1e-5);
+        const norm = Math.sqrt(expected.reduce((a, g) => a + g * g, 0));
+        expect(Math.abs(got.gradNorm - norm)).toBeLessThan(1e-5 * norm);
       }
       const direct = streamLoss(params, valid, 7);
       const pooled = await pool.evaluate(() => false);
@@ -100,6 +106,62 @@ describe.each<Cell>(['lstm', 'gru'])('%s: workers give the whole batch', (cell) 
     } finally {
       await pool.close();
       model.dispose();
+    }
+  }, 60_000);
+});
+
+describe.each([
+  { name: 'SGD, clipped', make: sgd, lr: 1, clip: 0.5 },
+  { name: 'Adam', make: () => adam(), lr: 0.01, clip: 0 },
+])('workers update the weights ($name)', ({ make, lr, clip }) => {
+  it('as the single thread does, and the leader reads them only when asked', async () => {
+    const config = TrainConfigSchema.parse({ embeddingDim: 8, hiddenSize: 12, batchSize: 5, bptt: 7, vocabSize: V, dropout: 0, embeddingDropout: 0 });
+    const arch = architectureFor(config, V);
+    const init = { initScale: 0.3, seed: 7, dropout: 0 };
+    const single = buildRnnLm(arch, init);
+    const leader = buildRnnLm(arch, init);
+    const singleParams = modelTensors(single);
+    const leaderParams = modelTensors(leader);
+    const initial = leaderParams.variables.map((v) => Float32Array.from(v.dataSync()));
+    const train = batchify(tokens.subarray(0, 1000), 5, V, 'train');
+    const singleOpt = make();
+    const poolOpt = make();
+    const pool = new ShardPool({
+      workers: 2,
+      backend: 'wasm',
+      arch,
+      init,
+      variables: leaderParams.variables,
+      train,
+      valid: null,
+      bptt: 7,
+      dropout: { seed: 1, embedding: 0, output: 0 },
+      optimizer: poolOpt.spec,
+    });
+    try {
+      let state = zeroState(singleParams, 5);
+      for (const k of [0, 1, 2, 3]) {
+        const s = trainStep(singleParams, singleOpt, windowAt(train, 7, k), state, null, lr, clip);
+        state = s.state;
+        const got = await pool.step(k, { learningRate: lr, clipNorm: clip });
+        expect(Math.abs(got.gradNorm - s.gradNorm)).toBeLessThan(1e-5 * s.gradNorm);
+        if (clip > 0) expect(s.gradNorm).toBeGreaterThan(clip); // the clipped case clips
+      }
+      // The leader's variables are not updated by the steps: still the initial weights ...
+      leaderParams.variables.forEach((v, i) => expect(Buffer.from((v.dataSync() as Float32Array).buffer).equals(Buffer.from(initial[i].buffer))).toBe(true));
+      // ... until it reads them: then the single thread's, up to the order of the gradients' additions.
+      pool.readWeights(leaderParams.variables);
+      leaderParams.variables.forEach((v, i) => {
+        const want = singleParams.variables[i].dataSync() as Float32Array;
+        expect(maxRelativeError(v.dataSync() as Float32Array, want)).toBeLessThan(1e-5);
+        expect(maxRelativeError(initial[i], want)).toBeGreaterThan(1e-4); // the weights did move
+      });
+    } finally {
+      await pool.close();
+      singleOpt.dispose();
+      poolOpt.dispose();
+      single.dispose();
+      leader.dispose();
     }
   }, 60_000);
 });
@@ -149,9 +211,10 @@ describe('a worker that fails', () => {
       valid: batchify(tokens.subarray(0, 200), 4, V, 'valid'),
       bptt: 5,
       dropout: { seed: 1, embedding: 0, output: 0 },
+      optimizer: { kind: 'sgd' },
     });
     try {
-      await expect(pool.step(0)).rejects.toThrow(/has no training streams/);
+      await expect(pool.step(0, { learningRate: 1, clipNorm: 0 })).rejects.toThrow(/has no training streams/);
     } finally {
       await pool.close();
       model.dispose();
@@ -169,8 +232,10 @@ describe('data-parallel training', () => {
     const r = await trainLanguageModel({ train: tokens.subarray(0, 2800), valid: tokens.subarray(2800), vocab, config, outDir, backend }, inProcessContext());
     const { model } = await loadLanguageModel(outDir);
     const weights = model.getWeights().map((t) => Float32Array.from(t.dataSync()));
+    // The checkpoint evaluated in this thread: the perplexity the workers measured on the weights they trained.
+    const savedPerplexity = evaluatePerplexity(model, tokens.subarray(2800), { batchSize: small.batchSize, bptt: small.bptt }).perplexity;
     model.dispose();
-    return { r, weights, meta: await readModelMeta(outDir) };
+    return { r, weights, savedPerplexity, meta: await readModelMeta(outDir) };
   }
 
   it('learns, records its worker count, and repeats itself exactly with the same seed and workers', async () => {
@@ -180,6 +245,8 @@ describe('data-parallel training', () => {
     expect(a.meta.origin.kind === 'trained' && a.meta.origin.config.workers).toBe(2);
     expect(one.meta.origin.kind === 'trained' && one.meta.origin.config.workers).toBe(1);
     expect(a.r.bestValidPerplexity).toBeLessThan(V / 2);
+    // The saved weights are the trained ones, not the leader's stale copy of the initial weights.
+    for (const run of [a, one]) expect(Math.abs(run.savedPerplexity - run.r.bestValidPerplexity!)).toBeLessThan(1e-5 * run.savedPerplexity);
     expect(a.weights.length).toBe(b.weights.length);
     a.weights.forEach((w, i) => expect(Buffer.from(w.buffer).equals(Buffer.from(b.weights[i].buffer))).toBe(true));
     // Another worker count draws other dropout masks: the weights differ.

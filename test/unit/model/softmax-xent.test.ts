@@ -1,6 +1,7 @@
-// The fused output layer (softmax-xent.ts) on the backends training runs on: on wasm its
-// gradient p − onehot is formed in p's own heap storage; on cpu on a copy. Both must equal
-// autodiff of the plain-op loss, and repeated calls must leave their inputs untouched.
+// The fused output layer (softmax-xent.ts) on the backends training runs on: on wasm its own
+// kernels (output-layer-wasm.ts: dropped units skipped, G formed in place, blocked products);
+// on cpu tfjs ops. Both must equal autodiff of the plain-op loss, with the dropout mask applied
+// as a plain multiply, and repeated calls must leave their inputs untouched.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/engine/model/backend';
@@ -19,27 +20,52 @@ describe.each(['wasm', 'cpu'] as const)('softmax cross-entropy on %s', (backend)
     await check(300);
   });
 
-  it('equals it where G is large enough to be packed the other way (N·V above 6 M)', async () => {
+  it('equals it at a training size: [601, 3]·[3, 10 000] (row chunks, column panels and a tail of each)', async () => {
     await selectBackend(backend);
     if (backend === 'wasm') await check(1, 601, 10_000, 3);
   });
 
-  async function check(logitScale: number, N = 6, V = 11, H = 5): Promise<void> {
+  it('equals it with the dropout mask applied inside (dropped units skipped): a row and a column all dropped, kept units that are zero', async () => {
+    await selectBackend(backend);
+    await check(1, 203, 1_037, 37, 0.5);
+  });
+
+  it('equals it with a mask at a training size and an odd number of rows and units', async () => {
+    await selectBackend(backend);
+    if (backend === 'wasm') await check(1, 501, 10_000, 255, 0.5);
+  });
+
+  async function check(logitScale: number, N = 6, V = 11, H = 5, dropped = 0): Promise<void> {
     const rng = mulberry32(3);
-    const h = tf.tensor2d(Float32Array.from({ length: N * H }, () => rng() * 4 - 2), [N, H]);
+    const h = tf.tensor2d(Float32Array.from({ length: N * H }, (_, i) => (dropped > 0 && i % 11 === 0 ? 0 : rng() * 4 - 2)), [N, H]);
+    let mask: Float32Array | null = null;
+    if (dropped > 0) {
+      mask = Float32Array.from({ length: N * H }, () => (rng() < dropped ? 0 : 1 / (1 - dropped)));
+      mask.fill(0, 5 * H, 6 * H); // row 5
+      for (let n = 0; n < N; n++) mask[n * H + 7] = 0; // unit 7
+    }
     const W = tf.tensor2d(Float32Array.from({ length: H * V }, () => (rng() * 2 - 1) * logitScale), [H, V]);
     const b = tf.tensor1d(Float32Array.from({ length: V }, () => rng() - 0.5));
     const targets = Int32Array.from({ length: N }, () => Math.floor(rng() * V));
+    const masked = (hh: tf.Tensor) => (mask ? tf.mul(hh, tf.tensor2d(mask, [N, H])) : hh);
     const plain = (hh: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
-      tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(targets, 'int32'), V), tf.add(tf.matMul(hh as tf.Tensor2D, ww as tf.Tensor2D), bb)) as tf.Scalar;
+      tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(targets, 'int32'), V), tf.add(tf.matMul(masked(hh) as tf.Tensor2D, ww as tf.Tensor2D), bb)) as tf.Scalar;
     const expected = tf.grads(plain)([h, W, b]);
     const expectedLoss = plain(h, W, b).dataSync()[0];
     for (let call = 0; call < 2; call++) {
-      const { value, grads } = tf.valueAndGrads((hh: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => softmaxCrossEntropy(hh, ww, bb, targets))([h, W, b]);
+      const { value, grads } = tf.valueAndGrads((hh: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => softmaxCrossEntropy(hh, ww, bb, targets, { mask }))([h, W, b]);
       expect(Math.abs(value.dataSync()[0] - expectedLoss)).toBeLessThan(1e-6 * expectedLoss);
       grads.forEach((g, i) => expect(maxRelativeError(g.dataSync() as Float32Array, expected[i].dataSync() as Float32Array)).toBeLessThan(1e-5));
       // The gradient is 1/N·(p − onehot) summed against h: the rows of dlogits sum to 0, so db sums to 0.
       expect(Math.abs(tf.sum(grads[2]).dataSync()[0])).toBeLessThan(1e-6 * logitScale);
+      if (mask) {
+        // Dropped units have no gradient; kept units whose value is 0 do.
+        const dh = grads[0].dataSync();
+        expect(dh.every((v, i) => (mask[i] === 0 ? v === 0 : true))).toBe(true);
+        const keptZero = Array.from(h.dataSync()).findIndex((v, i) => v === 0 && mask[i] !== 0);
+        expect(keptZero).toBeGreaterThanOrEqual(0);
+        expect(dh[keptZero]).not.toBe(0);
+      }
     }
     expect(Number.isFinite(expectedLoss)).toBe(true);
     if (logitScale > 1) expect(expectedLoss).toBeGreaterThan(100); // some p_y are below float32's range

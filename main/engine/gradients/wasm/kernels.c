@@ -340,3 +340,32 @@ void gemm(const float* A, int32_t M, int32_t K, const float* Bp, int32_t N, floa
     }
   }
 }
+
+// ---- Training kernels: the model's output layer and LSTM layer (../../model/wasm/) ----
+// In this module so that they share its binding to the tfjs heap and its MADD.
+// exp(x) for x <= 0 (x below -87 gives 0), shared by the training kernels: Cephes' expf,
+// x = n·ln2 + r, exp(r) by a degree-7 polynomial (Horner's steps fused where the module has
+// FMA), 2^n from the exponent bits; n rounded by the 1.5·2^23 trick, whose bits then hold
+// it. Within 1 ulp of float64 exp rounded to float32.
+static inline v128_t simd_exp4(v128_t x) {
+  const v128_t magic = wasm_f32x4_splat(12582912.0f);
+  v128_t under = wasm_f32x4_lt(x, wasm_f32x4_splat(-87.0f));
+  x = wasm_f32x4_max(x, wasm_f32x4_splat(-87.0f));
+  v128_t t = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), magic);
+  v128_t n = wasm_f32x4_sub(t, magic);
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+  v128_t p = wasm_f32x4_splat(1.9875691500e-4f);
+  p = MADD(p, r, wasm_f32x4_splat(1.3981999507e-3f));
+  p = MADD(p, r, wasm_f32x4_splat(8.3334519073e-3f));
+  p = MADD(p, r, wasm_f32x4_splat(4.1665795894e-2f));
+  p = MADD(p, r, wasm_f32x4_splat(1.6666665459e-1f));
+  p = MADD(p, r, wasm_f32x4_splat(5.0000001201e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), wasm_f32x4_add(r, wasm_f32x4_splat(1.0f)));
+  // t's bits are 0x4B400000 + n; shifted by 23 the constant part leaves the word.
+  v128_t pow2 = wasm_i32x4_shl(wasm_i32x4_add(t, wasm_i32x4_splat(127)), 23);
+  return wasm_v128_andnot(wasm_f32x4_mul(p, pow2), under);
+}
+
+#include "../../model/wasm/output-layer.c"
+#include "../../model/wasm/lstm-layer.c"

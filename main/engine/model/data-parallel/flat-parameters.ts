@@ -1,6 +1,7 @@
 // The model's variables laid end to end in one Float32Array, in modelTensors' order: how
 // weights go from the leader to the workers and gradients come back, through shared memory.
 import * as tf from '@tensorflow/tfjs';
+import { heapBackend } from '../heap-gemm';
 
 export interface FlatSlot {
   name: string;
@@ -49,18 +50,14 @@ export function assignVariables(variables: readonly tf.Variable[], layout: FlatL
   });
 }
 
-/** Copies gradients (by the variables' names) into `flat`, in layout order. */
+/**
+ * Copies gradients (by the variables' names) into `flat`, in layout order: on wasm straight
+ * from their storage in the heap (dataSync there would copy each one first).
+ */
 export function writeGradients(variables: readonly tf.Variable[], grads: tf.NamedTensorMap, layout: FlatLayout, flat: Float32Array): void {
-  variables.forEach((v, i) => flat.set(grads[v.name].dataSync() as Float32Array, layout.slots[i].offset));
-}
-
-/** Gradient tensors keyed by the variables' names, from `flat`. */
-export function gradientTensors(variables: readonly tf.Variable[], layout: FlatLayout, flat: Float32Array): tf.NamedTensorMap {
-  checkSameLayout(variables, layout);
-  const out: tf.NamedTensorMap = {};
+  const heap = heapBackend();
   variables.forEach((v, i) => {
-    const { offset, size, shape } = layout.slots[i];
-    out[v.name] = tf.tensor(flat.subarray(offset, offset + size), shape);
+    const g = grads[v.name];
+    flat.set(heap && g.dtype === 'float32' ? heap.typedArrayFromHeap(g) : (g.dataSync() as Float32Array), layout.slots[i].offset);
   });
-  return out;
 }

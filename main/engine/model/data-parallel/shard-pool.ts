@@ -1,7 +1,8 @@
 // The leader's side of data-parallel training: starts one `train-shard` worker per share of
-// the streams, issues commands through shared memory (shard-protocol.ts) and sums what the
-// workers return. Gradients are summed in worker order, so the same seed and worker count
-// give the same weights bit for bit.
+// the streams and issues commands through shared memory (shard-protocol.ts). The workers
+// also make the update, each on its slice of the flat weights (flat-update.ts): the leader
+// only adds up their losses and norms. Gradients are summed in worker order, so the same
+// seed and worker count give the same weights bit for bit.
 import type * as tf from '@tensorflow/tfjs';
 import type { Architecture } from '../../../../shared/schemas/model';
 import { CancelToken } from '../../cancel-token';
@@ -10,13 +11,17 @@ import { modelTasks } from '../tasks';
 import type { BackendPreference } from '../backend';
 import type { Batched } from '../batchify';
 import type { InitOptions } from '../rnn-lm';
-import { flatLayout, writeVariables, type FlatLayout } from './flat-parameters';
+import type { OptimizerSpec } from '../optimizer';
+import { assignVariables, flatLayout, writeVariables, type FlatLayout } from './flat-parameters';
+import { flatViews } from './flat-update';
 import {
   COMMAND,
   CONTROL,
   RESULT,
   RESULT_FIELDS,
+  UPDATE,
   shardBuffers,
+  stepTotals,
   type ShardBuffers,
   type TrainShardParams,
   type TrainShardSummary,
@@ -34,15 +39,25 @@ export interface ShardPoolOptions {
   valid: Batched | null;
   bptt: number;
   dropout: { seed: number; embedding: number; output: number };
+  /** The update the workers make after each step; absent for a pool that only evaluates. */
+  optimizer?: OptimizerSpec;
 }
 
 export interface PoolStep {
   /** Mean cross-entropy per predicted token of the window over all streams. */
   loss: number;
-  /** False when any worker's loss or gradients were not finite. */
+  /** False when any worker's loss or gradients were not finite: then no update was made. */
   finite: boolean;
-  /** The summed gradients, flat (valid until the next step). */
+  /** Global norm of the summed gradients before clipping (NaN when not finite). */
+  gradNorm: number;
+  /** The summed gradients before clipping, flat (when finite; valid until the next step). */
   gradients: Float32Array;
+}
+
+export interface PoolUpdate {
+  learningRate: number;
+  /** Global-norm clipping threshold (0: none). */
+  clipNorm: number;
 }
 
 /** The dropout seed of worker w: its own generator, derived from the run's. */
@@ -57,9 +72,12 @@ export class ShardPool {
   private readonly control: Int32Array;
   private readonly done: Int32Array;
   private readonly results: Float64Array;
-  private readonly gradients: Float32Array;
-  private readonly weights: Float32Array;
+  private readonly update: Float64Array;
   private readonly summed: Float32Array;
+  private readonly weights: Float32Array;
+  private readonly optimizer: OptimizerSpec | null;
+  /** Updates made: Adam's step count. */
+  private updates = 0;
   private readonly running: Promise<TrainShardSummary>[];
   private readonly failure: Promise<never>;
   /** Stops the workers outright when they do not go on COMMAND.stop (close()). */
@@ -74,18 +92,22 @@ export class ShardPool {
     const trainShares = opts.train ? streamShares(opts.train.batch, opts.workers) : [];
     const validShares = opts.valid ? streamShares(opts.valid.batch, opts.workers) : [];
     this.workers = Math.max(trainShares.length, validShares.length);
-    this.buffers = shardBuffers(this.workers, this.layout.size);
+    this.optimizer = opts.optimizer ?? null;
+    this.buffers = shardBuffers(this.workers, this.layout.size, this.optimizer);
     this.control = new Int32Array(this.buffers.control);
     this.done = new Int32Array(this.buffers.done);
     this.results = new Float64Array(this.buffers.results);
-    this.gradients = new Float32Array(this.buffers.gradients);
-    this.weights = new Float32Array(this.buffers.weights);
-    this.summed = new Float32Array(this.layout.size);
+    this.update = new Float64Array(this.buffers.update);
+    const flat = flatViews(this.buffers.flat);
+    this.summed = flat.slots.subarray(0, this.layout.size);
+    this.weights = flat.weights;
     writeVariables(opts.variables, this.layout, this.weights);
     const share = (b: Batched | null, shares: StreamShare[], w: number) => (b && shares[w] ? streamsOf(b, shares[w]) : null);
     this.running = Array.from({ length: this.workers }, (_, w) => {
       const params: TrainShardParams = {
         index: w,
+        workers: this.workers,
+        optimizer: this.optimizer,
         backend: opts.backend,
         arch: opts.arch,
         init: opts.init,
@@ -108,25 +130,34 @@ export class ShardPool {
     });
   }
 
-  /** Makes the variables' current values the workers' weights (after every update). */
-  publishWeights(variables: readonly tf.Variable[]): void {
-    writeVariables(variables, this.layout, this.weights);
-    Atomics.add(this.control, CONTROL.weightsVersion, 1);
+  /** Sets the variables to the current weights (the workers update them; the leader's copies are not kept up to date). */
+  readWeights(variables: readonly tf.Variable[]): void {
+    assignVariables(variables, this.layout, this.weights);
   }
 
-  /** One training step on window k of every worker's streams (k = 0 restarts them from the zero state). */
-  async step(k: number): Promise<PoolStep> {
+  /**
+   * One training step on window k of every worker's streams (k = 0 restarts them from the
+   * zero state) and the update from their summed gradients, made by the workers.
+   */
+  async step(k: number, update: PoolUpdate): Promise<PoolStep> {
+    if (!this.optimizer) throw new Error('this worker pool was started without an optimizer: it only evaluates');
     Atomics.store(this.control, CONTROL.window, k);
+    this.update[UPDATE.learningRate] = update.learningRate;
+    this.update[UPDATE.clipNorm] = update.clipNorm;
+    this.update[UPDATE.t] = this.updates + 1;
     await this.command(COMMAND.step, () => false);
-    const P = this.layout.size;
-    const sum = this.summed;
-    sum.set(this.gradients.subarray(0, P));
-    for (let w = 1; w < this.workers; w++) {
-      const g = this.gradients.subarray(w * P, (w + 1) * P);
-      for (let i = 0; i < P; i++) sum[i] += g[i];
+    const totals = stepTotals(this.results, this.workers);
+    if (totals.finite) {
+      this.updates++;
+      // The workers load the new weights before their next command.
+      Atomics.add(this.control, CONTROL.weightsVersion, 1);
     }
-    const { lossSum, rows, ok } = this.totals();
-    return { loss: lossSum / rows, finite: ok && Number.isFinite(lossSum), gradients: sum };
+    return {
+      loss: totals.lossSum / totals.rows,
+      finite: totals.finite,
+      gradNorm: totals.finite ? totals.norm : NaN,
+      gradients: this.summed,
+    };
   }
 
   /**
@@ -140,11 +171,11 @@ export class ShardPool {
       onWindows?.(Atomics.load(this.control, CONTROL.windowsDone));
       return isCancelled();
     });
-    const { lossSum, rows, ok } = this.totals();
+    const { lossSum, rows, ok } = stepTotals(this.results, this.workers);
     return ok ? { nllSum: lossSum, predicted: rows } : null;
   }
 
-  /** Seconds each worker spent on the last command (the rest of a step is waiting and the leader's update). */
+  /** Seconds each worker spent on the last command's forward and backward (or evaluation): the rest of a step is the update and waiting. */
   workerSeconds(): number[] {
     return Array.from({ length: this.workers }, (_, w) => this.results[w * RESULT_FIELDS + RESULT.seconds]);
   }
@@ -159,19 +190,6 @@ export class ShardPool {
       new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000)),
     ]);
     if (stopped === null) this.stopWorkers.cancel();
-  }
-
-  private totals(): { lossSum: number; rows: number; ok: boolean } {
-    let lossSum = 0;
-    let rows = 0;
-    let ok = true;
-    for (let w = 0; w < this.workers; w++) {
-      const r = this.results.subarray(w * RESULT_FIELDS, (w + 1) * RESULT_FIELDS);
-      lossSum += r[RESULT.lossSum];
-      rows += r[RESULT.rows];
-      ok &&= r[RESULT.ok] === 1;
-    }
-    return { lossSum, rows, ok };
   }
 
   private issue(command: number): number {
