@@ -20,18 +20,6 @@ static inline v128_t load4n(const float* p, int32_t n) {
   return n >= 4 ? wasm_v128_load(p) : n > 0 ? load_partial4(p, n) : wasm_f32x4_splat(0.0f);
 }
 
-// Stores the first n (< 4) lanes of v at p.
-static inline void store_partial4(float* p, v128_t v, int32_t n) {
-  if (n > 0) p[0] = wasm_f32x4_extract_lane(v, 0);
-  if (n > 1) p[1] = wasm_f32x4_extract_lane(v, 1);
-  if (n > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
-}
-
-static inline void store4n(float* p, v128_t v, int32_t n) {
-  if (n >= 4) wasm_v128_store(p, v);
-  else store_partial4(p, v, n);
-}
-
 // The tile of the pair kernels: two splatted values x, y times the same four vectors
 // u0..u3, into two rows of accumulators a0..a3 and b0..b3.
 #define MADD_PAIR(x, y, u0, u1, u2, u3, a0, a1, a2, a3, b0, b1, b2, b3) \
