@@ -52,6 +52,9 @@ export function outputLayerPass(
   if (W.shape[0] !== H || b.shape[0] !== V || targets.length !== N || (mask && mask.length !== N * H)) {
     throw new Error(`output layer: shapes do not fit (h ${h.shape}, W ${W.shape}, b ${b.shape}, ${targets.length} targets, mask ${mask?.length ?? 'none'})`);
   }
+  // The kernels index rows of the logits by target: one out of range would write outside them.
+  const badTarget = targets.findIndex((t) => !(t >= 0 && t < V));
+  if (badTarget >= 0) throw new Error(`output layer: target ${targets[badTarget]} at row ${badTarget} is not a word of the ${V}-word vocabulary`);
   unclaimed.get(k)?.release();
   unclaimed.delete(k);
   const grad = withGradients ? 1 : 0;
@@ -61,22 +64,22 @@ export function outputLayerPass(
   const s = new HeapScratch(
     k,
     {
-    packed: Math.ceil(V / 16) * 16 * H,
-    rowIdx: rowPairs * H,
-    rowVal: rowPairs * H * 2,
-    rowCnt: rowPairs,
-    logits: N * V,
-    rowmax: N,
-    stats: 6 * N, // 3 doubles per row
-    targets: N,
-    mask: mask ? N * H : 0,
-    colsum: grad * V,
-    packedG: grad * N * V,
-    colIdx: grad * colPairs * N,
-    colVal: grad * colPairs * N * 2,
-    colCnt: grad * colPairs,
-    start: grad * colPairs,
-    stop: grad * colPairs,
+      packed: Math.ceil(V / 16) * 16 * H,
+      rowIdx: rowPairs * H,
+      rowVal: rowPairs * H * 2,
+      rowCnt: rowPairs,
+      logits: N * V,
+      rowmax: N,
+      stats: 6 * N, // 3 doubles per row
+      targets: N,
+      mask: mask ? N * H : 0,
+      colsum: grad * V,
+      packedG: grad * N * V,
+      colIdx: grad * colPairs * N,
+      colVal: grad * colPairs * N * 2,
+      colCnt: grad * colPairs,
+      start: grad * colPairs,
+      stop: grad * colPairs,
     },
     'the output layer',
   );

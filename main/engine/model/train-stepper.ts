@@ -4,9 +4,10 @@
 // once) or data-parallel over worker threads (data-parallel/shard-pool.ts): each worker
 // takes a contiguous share of the streams; their gradients are summed in a fixed order and
 // the update is made by the workers, each on a slice of the weights in shared memory (the
-// leader's variables then hold the weights only after syncWeights()). The same seed and worker count give the same weights; another
-// worker count gives other dropout masks (each worker has its own generator) and sums
-// the gradients in another order, so the weights differ slightly.
+// leader's variables then hold the weights only after syncWeights()). The same seed and
+// worker count give the same weights; another worker count gives other dropout masks (each
+// worker has its own generator) and sums the gradients in another order, so the weights
+// differ slightly.
 import os from 'node:os';
 import type { CancelToken } from '../cancel-token';
 import type { Architecture, TrainConfig } from '../../../shared/schemas/model';

@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/engine/model/backend';
 import { softmaxCrossEntropy } from '../../../main/engine/model/softmax-xent';
+import { heapKernels } from '../../../main/engine/model/heap-gemm';
+import { outputLayerPass } from '../../../main/engine/model/output-layer-wasm';
 import { mulberry32 } from '../../../main/engine/seeded-random';
 import { maxRelativeError } from './helpers';
 
@@ -70,4 +72,32 @@ describe.each(['wasm', 'cpu'] as const)('softmax cross-entropy on %s', (backend)
     expect(Number.isFinite(expectedLoss)).toBe(true);
     if (logitScale > 1) expect(expectedLoss).toBeGreaterThan(100); // some p_y are below float32's range
   }
+});
+
+describe('the wasm output layer pass', () => {
+  it('refuses a target outside the vocabulary, and gradients of a pass released by the next one', async () => {
+    await selectBackend('wasm');
+    const k = heapKernels();
+    if (!k) throw new Error('no wasm heap kernels');
+    const h = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const W = tf.tensor2d([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [2, 3]);
+    const b = tf.tensor1d([0, 0, 0]);
+    expect(() => outputLayerPass(k, h, W, b, Int32Array.from([0, 3]), null, true)).toThrow(/target 3 at row 1 is not a word of the 3-word vocabulary/);
+    const first = outputLayerPass(k, h, W, b, Int32Array.from([0, 2]), null, true);
+    const second = outputLayerPass(k, h, W, b, Int32Array.from([1, 2]), null, true);
+    expect(() => first.gradients(1)).toThrow(/released before its gradients were taken/);
+    const [dh, dW, db] = second.gradients(1);
+    // db = Σ_rows (p − onehot): its entries sum to 0.
+    expect(Math.abs(db.dataSync().reduce((x, y) => x + y, 0))).toBeLessThan(1e-6);
+    expect(dh.shape).toEqual([2, 2]);
+    expect(dW.shape).toEqual([2, 3]);
+    expect(() => second.gradients(1)).toThrow(/released/);
+    const noGrad = outputLayerPass(k, h, W, b, Int32Array.from([1, 2]), null, false);
+    // Logits [0.9, 1.2, 1.5] and [1.9, 2.6, 3.3]; targets 1 and 2.
+    const lse = (z: number[]) => Math.log(z.reduce((s, v) => s + Math.exp(v), 0));
+    const expected = (lse([0.9, 1.2, 1.5]) - 1.2 + lse([1.9, 2.6, 3.3]) - 3.3) / 2;
+    expect(Math.abs(noGrad.loss - expected)).toBeLessThan(1e-6);
+    expect(noGrad.loss).toBe(second.loss);
+    expect(() => noGrad.gradients(1)).toThrow(/without gradients/);
+  });
 });
