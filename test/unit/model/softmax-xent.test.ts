@@ -88,7 +88,7 @@ describe('the wasm output layer pass', () => {
     expect(() => first.gradients(1)).toThrow(/released before its gradients were taken/);
     const [dh, dW, db] = second.gradients(1);
     // db = Σ_rows (p − onehot): its entries sum to 0.
-    expect(Math.abs(db.dataSync().reduce((x, y) => x + y, 0))).toBeLessThan(1e-6);
+    expect(Math.abs(Array.from(db.dataSync()).reduce((x, y) => x + y, 0))).toBeLessThan(1e-6);
     expect(dh.shape).toEqual([2, 2]);
     expect(dW.shape).toEqual([2, 3]);
     expect(() => second.gradients(1)).toThrow(/released/);
