@@ -7,7 +7,9 @@
 //     thread so the two thread pools do not oversubscribe; see AnchorThreads), then once as
 //     plainly configured for reference, in --pairs (default 3) alternated
 //     pairs, since this machine's speed drifts from minute to minute; the ratio is taken
-//     within each pair and printed per pair, as the median and as the spread. Then one
+//     within each pair and printed per pair, as the median and as the spread. Each run
+//     then times evaluation (no dropout, no gradients) for a quarter as long, on both
+//     sides, with its own ratio. Then one
 //     1-worker run for the scaling. Peak memory (RSS, worker threads included) beside each.
 //     Without Debian's python3-torch the anchor is not run, and the bench says so.
 // Options:
@@ -39,6 +41,8 @@ interface ChildRequest {
   backend: BackendPreference;
   batches: number;
   seconds: number;
+  /** Seconds of evaluation after the training steps (0: none). */
+  evalSeconds: number;
   config: TrainConfigInput;
 }
 type ChildReport = { ok: true; result: BenchTrainingResult } | { ok: false; reason: string };
@@ -46,7 +50,10 @@ type ChildReport = { ok: true; result: BenchTrainingResult } | { ok: false; reas
 async function child(request: ChildRequest): Promise<void> {
   let report: ChildReport;
   try {
-    report = { ok: true, result: await benchTraining(request.backend, { ...request.config, batches: request.batches, seconds: request.seconds }) };
+    report = {
+      ok: true,
+      result: await benchTraining(request.backend, { ...request.config, batches: request.batches, seconds: request.seconds, evalSeconds: request.evalSeconds }),
+    };
   } catch (err) {
     report = { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
@@ -73,6 +80,7 @@ interface AnchorReport {
   threads: number;
   torch: string;
   maxRssMiB: number;
+  evalTokensPerSecond: number | null;
 }
 
 /** Debian's python3-torch: /usr/bin/python3 first (a python3 earlier on PATH may lack it). */
@@ -98,12 +106,13 @@ export function torchPython(): string | null {
  */
 type AnchorThreads = 'tuned' | 'plain';
 
-function runAnchor(python: string, cfg: TrainConfig, seconds: number, threads: AnchorThreads = 'tuned'): AnchorReport {
+function runAnchor(python: string, cfg: TrainConfig, seconds: number, threads: AnchorThreads = 'tuned', evalSeconds = 0): AnchorReport {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'anchors', 'train_anchor.py');
   const args = [
     script,
     ...['--cell', cfg.cell, '--E', cfg.embeddingDim, '--H', cfg.hiddenSize, '--V', cfg.vocabSize, '--B', cfg.batchSize, '--T', cfg.bptt],
     ...['--dropout', cfg.dropout, '--clip', cfg.clipNorm, '--optimizer', cfg.optimizer, '--threads', os.availableParallelism(), '--seconds', seconds],
+    ...['--eval-seconds', evalSeconds],
   ].map(String);
   const env = threads === 'tuned' ? { ...process.env, OPENBLAS_NUM_THREADS: '1' } : process.env;
   const out = execFileSync(python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env });
@@ -140,7 +149,7 @@ function backendTable(options: Map<string, string>): void {
   console.log('default model: E=64, H=256, V=10000, batch 20, BPTT 50, SGD + dropout 0.5 + clip 5, all cores');
   console.log('backend          cell       tokens/s   s/batch   batches   workers   warm-up s   peak MiB');
   for (const b of BACKENDS.filter((x) => names.includes(x.name))) for (const cell of cells) {
-    const report = measure({ backend: b.name, batches: b.batches, seconds: 0, config: { cell } });
+    const report = measure({ backend: b.name, batches: b.batches, seconds: 0, evalSeconds: 0, config: { cell } });
     if (!report.ok) {
       console.log(`${b.name.padEnd(16)} ${cell.padEnd(8)}   not available: ${report.reason}`);
       continue;
@@ -169,11 +178,14 @@ function anchorComparison(options: Map<string, string>): void {
       `B=${cfg.batchSize}, T=${cfg.bptt}, ${cfg.optimizer}, dropout ${cfg.dropout}, clip ${cfg.clipNorm}; ≥ ${seconds} s per run, ${pairs} alternated pairs`,
   );
   if (!python) console.log('PyTorch anchor not run: python3-torch is not installed (apt-get install python3-torch); our figures only');
+  // Evaluation (dropout off, no gradients) is timed after each run's training, on both sides.
+  const evalSeconds = Math.max(5, Math.round(seconds / 4));
   const ratios: number[] = [];
+  const evalRatios: number[] = [];
   const ours: number[] = [];
-  console.log('pair   ours tok/s  workers  peak MiB   PyTorch tok/s  threads  peak MiB   ratio');
+  console.log(`pair   ours tok/s  workers  peak MiB   PyTorch tok/s  threads  peak MiB   ratio   | evaluation (${evalSeconds} s): ours  PyTorch  ratio`);
   for (let p = 1; p <= pairs; p++) {
-    const report = measure({ backend: 'wasm', batches: 3, seconds, config });
+    const report = measure({ backend: 'wasm', batches: 3, seconds, evalSeconds, config });
     if (!report.ok) {
       console.log(`${String(p).padStart(4)}   failed: ${report.reason}`);
       continue;
@@ -181,11 +193,17 @@ function anchorComparison(options: Map<string, string>): void {
     const r = report.result;
     ours.push(r.tokensPerSecond);
     let line = `${String(p).padStart(4)} ${r.tokensPerSecond.toFixed(0).padStart(12)} ${String(r.workers).padStart(8)} ${r.maxRssMiB.toFixed(0).padStart(9)}`;
+    const ourEval = r.evalTokensPerSecond ?? NaN;
     if (python) {
-      const a = runAnchor(python, cfg, seconds);
+      const a = runAnchor(python, cfg, seconds, 'tuned', evalSeconds);
       const ratio = r.tokensPerSecond / a.tokensPerSecond;
       ratios.push(ratio);
       line += ` ${a.tokensPerSecond.toFixed(0).padStart(15)} ${String(a.threads).padStart(8)} ${a.maxRssMiB.toFixed(0).padStart(9)} ${ratio.toFixed(2).padStart(7)}`;
+      const theirEval = a.evalTokensPerSecond ?? NaN;
+      evalRatios.push(ourEval / theirEval);
+      line += `   | ${ourEval.toFixed(0).padStart(26)} ${theirEval.toFixed(0).padStart(8)} ${(ourEval / theirEval).toFixed(2).padStart(6)}`;
+    } else {
+      line += `   | ${ourEval.toFixed(0).padStart(26)}`;
     }
     console.log(line);
   }
@@ -193,6 +211,10 @@ function anchorComparison(options: Map<string, string>): void {
     console.log(
       `ours / PyTorch (tuned threads: OPENBLAS_NUM_THREADS=1, torch ${os.availableParallelism()} threads): median ${median(ratios).toFixed(2)}×, ` +
         `spread ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× over ${ratios.length} pairs`,
+    );
+    console.log(
+      `evaluation, ours / PyTorch: median ${median(evalRatios).toFixed(2)}×, ` +
+        `spread ${Math.min(...evalRatios).toFixed(2)}–${Math.max(...evalRatios).toFixed(2)}× over ${evalRatios.length} pairs`,
     );
   }
   if (python && ours.length) {
@@ -202,7 +224,7 @@ function anchorComparison(options: Map<string, string>): void {
         `${plain.tokensPerSecond.toFixed(0)} tok/s; ours / that: ${(median(ours) / plain.tokensPerSecond).toFixed(2)}× (medians)`,
     );
   }
-  const single = measure({ backend: 'wasm', batches: 3, seconds, config: { ...config, workers: 1 } });
+  const single = measure({ backend: 'wasm', batches: 3, seconds, evalSeconds: 0, config: { ...config, workers: 1 } });
   if (single.ok && ours.length) {
     const s = single.result;
     console.log(

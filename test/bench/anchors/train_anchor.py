@@ -8,10 +8,14 @@ carried (detached) from window to window, the objective the engine uses (the sum
 window's steps of the batch-mean cross-entropy, i.e. mean x T), global-norm clipping,
 then one SGD (lr 1) or Adam step. Uniform init +-0.05 as the engine's.
 
-One untimed warm-up step, then steps until `seconds` have passed (at least 3 steps).
-Prints one JSON line: {"tokensPerSecond", "steps", "seconds", "threads", "torch", "maxRssMiB"}.
+One untimed warm-up step, then steps until `seconds` have passed (at least 3 steps). With
+--eval-seconds S, then evaluation as the engine's validation pass does it (model.eval(), no
+gradients, state carried, the summed cross-entropy) over 8 windows of random tokens, again
+and again for S seconds after one untimed pass.
+Prints one JSON line: {"tokensPerSecond", "steps", "seconds", "threads", "torch", "maxRssMiB",
+"evalTokensPerSecond" (null without --eval-seconds)}.
 Usage: train_anchor.py --cell lstm --E 64 --H 256 --V 10000 --B 20 --T 50 --dropout 0.5
-       --clip 5 --optimizer sgd --threads 2 --seconds 60 --seed 1
+       --clip 5 --optimizer sgd --threads 2 --seconds 60 --seed 1 [--eval-seconds 15]
 """
 import argparse
 import json
@@ -55,6 +59,7 @@ def main():
     ap.add_argument('--clip', type=float, default=5.0)
     ap.add_argument('--optimizer', default='sgd', choices=['sgd', 'adam'])
     ap.add_argument('--seconds', type=float, default=60.0)
+    ap.add_argument('--eval-seconds', type=float, default=0.0)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -90,6 +95,7 @@ def main():
         elapsed = time.perf_counter() - t0
         if steps >= 3 and elapsed >= a.seconds:
             break
+    eval_rate = evaluation_rate(model, a, loss_fn) if a.eval_seconds > 0 else None
     print(json.dumps({
         'tokensPerSecond': steps * a.B * a.T / elapsed,
         'steps': steps,
@@ -97,7 +103,35 @@ def main():
         'threads': torch.get_num_threads(),
         'torch': torch.__version__,
         'maxRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        'evalTokensPerSecond': eval_rate,
     }))
+
+
+def evaluation_rate(model, a, loss_fn):
+    """Tokens per second of evaluation passes over 8 random windows, for at least eval_seconds."""
+    windows = 8
+    data = torch.randint(0, a.V, (a.T * windows + 1, a.B))
+    model.eval()
+
+    def one_pass():
+        state = None
+        total = 0.0
+        with torch.no_grad():
+            for k in range(windows):
+                s = k * a.T
+                logits, state = model(data[s:s + a.T], state)
+                total += loss_fn(logits.reshape(-1, a.V), data[s + 1:s + a.T + 1].reshape(-1)).item() * a.T * a.B
+        return total
+
+    one_pass()
+    t0 = time.perf_counter()
+    passes = 0
+    while True:
+        one_pass()
+        passes += 1
+        elapsed = time.perf_counter() - t0
+        if elapsed >= a.eval_seconds:
+            return passes * windows * a.T * a.B / elapsed
 
 
 if __name__ == '__main__':
