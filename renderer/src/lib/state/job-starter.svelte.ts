@@ -27,6 +27,25 @@ export class JobStarter {
     }
   }
 
+  /**
+   * The submit of a form whose values were checked first (the forms' check*Form functions):
+   * on errors they go to `showErrors` and nothing starts; otherwise `showErrors(null)` clears
+   * them and the job starts as `start` does.
+   */
+  async startChecked<K extends JobKind, E>(
+    kind: K,
+    checked: { ok: true; params: JobParamsInput<K> } | { ok: false; errors: E },
+    showErrors: (errors: E | null) => void,
+    onstarted?: (jobId: string) => void,
+  ): Promise<string | null> {
+    if (!checked.ok) {
+      showErrors(checked.errors);
+      return null;
+    }
+    showErrors(null);
+    return this.start(kind, checked.params, onstarted);
+  }
+
   dismiss(): void {
     this.error = null;
   }
